@@ -2,7 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'benchmarks'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'benchmarks/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+    ],
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/results.json' },
   },
