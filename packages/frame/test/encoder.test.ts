@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame, encodeFrameParts, headerLength, writeHeader } from '../src/encoder.js';
+import { createMaskKeySource } from '../src/mask-key.js';
+import { concat, hex, KEY, referenceEncode, rfcVectors, text } from './vectors.js';
+
+const HELLO = text('Hello');
+
+describe('RFC 6455 §5.7 examples, encoded', () => {
+  it('a single-frame unmasked text message', () => {
+    expect(encodeFrame({ opcode: 1, payload: HELLO })).toEqual(rfcVectors.unmaskedHello);
+  });
+
+  it('a single-frame masked text message', () => {
+    expect(encodeFrame({ opcode: 1, payload: HELLO }, { mask: KEY })).toEqual(
+      rfcVectors.maskedHello,
+    );
+  });
+
+  it('a fragmented unmasked text message', () => {
+    expect(encodeFrame({ opcode: 1, fin: false, payload: text('Hel') })).toEqual(
+      rfcVectors.fragmentHel,
+    );
+    expect(encodeFrame({ opcode: 0, payload: text('lo') })).toEqual(rfcVectors.fragmentLo);
+  });
+
+  it('an unmasked ping and a masked pong', () => {
+    expect(encodeFrame({ opcode: 9, payload: HELLO })).toEqual(rfcVectors.unmaskedPing);
+    expect(encodeFrame({ opcode: 10, payload: HELLO }, { mask: KEY })).toEqual(
+      rfcVectors.maskedPong,
+    );
+  });
+
+  it('256 bytes and 64 KiB of binary data in one unmasked frame', () => {
+    const p256 = new Uint8Array(256).map((_, i) => i);
+    const f256 = encodeFrame({ opcode: 2, payload: p256 });
+    expect(f256.subarray(0, 4)).toEqual(rfcVectors.binary256Header);
+    expect(f256.subarray(4)).toEqual(p256);
+    const p64k = new Uint8Array(65536).map((_, i) => i * 7);
+    const f64k = encodeFrame({ opcode: 2, payload: p64k });
+    expect(f64k.subarray(0, 10)).toEqual(rfcVectors.binary64KiBHeader);
+    expect(f64k.subarray(10)).toEqual(p64k);
+    const [header, payload] = encodeFrameParts({ opcode: 2, payload: p64k });
+    expect(header).toEqual(rfcVectors.binary64KiBHeader);
+    expect(payload).toBe(p64k);
+  });
+});
+
+const lengths = [
+  0, 1, 2, 3, 4, 5, 31, 32, 33, 63, 64, 65, 66, 67, 125, 126, 127, 255, 256, 257, 1000, 4081, 4082,
+  4089, 4090, 4096, 4097, 65535, 65536, 70000,
+];
+
+describe('encodeFrame', () => {
+  it.each(lengths)('matches the reference encoder at %i bytes, masked and unmasked', (n) => {
+    const payload = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 0xff);
+    const before = payload.slice();
+    const frame = { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 2, payload };
+    expect(encodeFrame(frame)).toEqual(referenceEncode(frame));
+    const key = hex('a1b2c3d4');
+    expect(encodeFrame(frame, { mask: key })).toEqual(referenceEncode(frame, key));
+    expect(payload).toEqual(before);
+  });
+
+  it('matches the reference for any frame fields, payload and key (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          fin: fc.boolean(),
+          rsv1: fc.boolean(),
+          rsv2: fc.boolean(),
+          rsv3: fc.boolean(),
+          opcode: fc.integer({ min: 0, max: 15 }),
+          payload: fc.uint8Array({ maxLength: 600 }),
+        }),
+        fc.option(fc.uint8Array({ minLength: 4, maxLength: 4 }), { nil: undefined }),
+        (frame, key) => {
+          const before = frame.payload.slice();
+          expect(encodeFrame(frame, { mask: key ?? false })).toEqual(referenceEncode(frame, key));
+          const [header, payload] = encodeFrameParts(frame, { mask: key ?? false });
+          expect(concat([header, payload])).toEqual(referenceEncode(frame, key));
+          expect(frame.payload).toEqual(before);
+        },
+      ),
+    );
+  });
+
+  it('defaults fin to true and the RSV bits to false', () => {
+    expect(encodeFrame({ opcode: 2, payload: new Uint8Array(0) })).toEqual(hex('8200'));
+    expect(
+      encodeFrame({ opcode: 1, payload: new Uint8Array(0), fin: false, rsv1: true, rsv3: true }),
+    ).toEqual(hex('5100'));
+  });
+
+  it('masks with keys from the given source, one key per frame', () => {
+    const fill = (bytes: Uint8Array) => {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = i + 1;
+    };
+    const maskSource = createMaskKeySource(fill, 8);
+    const payload = new Uint8Array(4);
+    expect(encodeFrame({ opcode: 2, payload }, { mask: true, maskSource })).toEqual(
+      hex('828401020304' + '01020304'),
+    );
+    expect(encodeFrame({ opcode: 2, payload }, { mask: true, maskSource })).toEqual(
+      hex('828405060708' + '05060708'),
+    );
+  });
+
+  it('masks with a fresh random key by default', () => {
+    const payload = new Uint8Array(16);
+    const a = encodeFrame({ opcode: 2, payload }, { mask: true });
+    const b = encodeFrame({ opcode: 2, payload }, { mask: true });
+    expect(a[1]).toBe(0x90);
+    // §5.3: with a zero payload the masked bytes repeat the key.
+    for (let i = 0; i < 16; i++) expect(a[6 + i]).toBe(a[2 + (i % 4)]);
+    expect(a.subarray(2, 6)).not.toEqual(b.subarray(2, 6));
+  });
+
+  it('throws for caller misuse', () => {
+    const payload = new Uint8Array(1);
+    expect(() => encodeFrame({ opcode: 16, payload })).toThrow(RangeError);
+    expect(() => encodeFrame({ opcode: -1, payload })).toThrow(RangeError);
+    expect(() => encodeFrame({ opcode: 1.5, payload })).toThrow(RangeError);
+    expect(() => encodeFrame({ opcode: 1, payload: [1] as unknown as Uint8Array })).toThrow(
+      TypeError,
+    );
+    expect(() => encodeFrame({ opcode: 1, payload }, { mask: new Uint8Array(3) })).toThrow(
+      RangeError,
+    );
+    expect(() => encodeFrame({ opcode: 1, payload }, { mask: new Uint8Array(5) })).toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('encodeFrameParts', () => {
+  it('returns the caller payload itself when unmasked', () => {
+    const payload = new Uint8Array(1000).fill(9);
+    const [header, out] = encodeFrameParts({ opcode: 2, payload });
+    expect(out).toBe(payload);
+    expect(header).toEqual(hex('827e03e8'));
+  });
+
+  it('returns a masked copy by default and leaves the payload alone', () => {
+    const payload = new Uint8Array(300).fill(0);
+    const [header, out] = encodeFrameParts({ opcode: 2, payload }, { mask: KEY });
+    expect(header).toEqual(hex('82fe012c37fa213d'));
+    expect(out).not.toBe(payload);
+    expect(payload.every((b) => b === 0)).toBe(true);
+    for (let i = 0; i < 300; i++) expect(out[i]).toBe(KEY[i % 4]);
+  });
+
+  it('masks the payload in place with maskInPlace', () => {
+    const payload = text('Hello');
+    const [header, out] = encodeFrameParts(
+      { opcode: 1, payload },
+      { mask: KEY, maskInPlace: true },
+    );
+    expect(out).toBe(payload);
+    expect(concat([header, out])).toEqual(rfcVectors.maskedHello);
+  });
+});
+
+describe('headerLength', () => {
+  it.each([
+    [0, false, 2],
+    [125, false, 2],
+    [126, false, 4],
+    [65535, false, 4],
+    [65536, false, 10],
+    [2 ** 53 - 1, false, 10],
+    [0, true, 6],
+    [125, true, 6],
+    [126, true, 8],
+    [65535, true, 8],
+    [65536, true, 14],
+  ])('%i bytes, masked %s → %i', (n, masked, size) => {
+    expect(headerLength(n, masked)).toBe(size);
+  });
+
+  it('throws for a length that is not a non-negative safe integer', () => {
+    expect(() => headerLength(-1, false)).toThrow(RangeError);
+    expect(() => headerLength(2 ** 53, false)).toThrow(RangeError);
+    expect(() => headerLength(1.5, false)).toThrow(RangeError);
+  });
+});
+
+describe('writeHeader', () => {
+  const fields = { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 2 };
+
+  it('writes at an offset and returns the offset after the header', () => {
+    const target = new Uint8Array(20).fill(0xee);
+    expect(writeHeader(target, 3, fields, 5)).toBe(5);
+    expect(target).toEqual(hex('eeeeee8205eeeeeeeeeeeeeeeeeeeeeeeeeeeeee'));
+    expect(writeHeader(target, 6, { ...fields, fin: false, rsv2: true, opcode: 0 }, 300, KEY)).toBe(
+      14,
+    );
+    expect(target.subarray(6, 15)).toEqual(hex('20fe012c37fa213dee'));
+  });
+
+  it('writes a 64-bit length without touching a payload', () => {
+    const target = new Uint8Array(14);
+    expect(writeHeader(target, 0, fields, 2 ** 32 + 5, KEY)).toBe(14);
+    expect(target).toEqual(hex('82ff000000010000000537fa213d'));
+    expect(writeHeader(target, 0, fields, 2 ** 53 - 1)).toBe(10);
+    expect(target.subarray(0, 10)).toEqual(hex('827f001fffffffffffff'));
+  });
+
+  it('lets a caller build a frame in its own buffer', () => {
+    const payload = text('Hello');
+    const target = new Uint8Array(64);
+    const start = writeHeader(target, 10, { ...fields, opcode: 1 }, payload.length);
+    target.set(payload, start);
+    expect(target.subarray(10, start + payload.length)).toEqual(rfcVectors.unmaskedHello);
+  });
+
+  it('throws RangeError when the header does not fit', () => {
+    expect(() => writeHeader(new Uint8Array(3), 2, fields, 5)).toThrow(RangeError);
+    expect(() => writeHeader(new Uint8Array(9), 0, fields, 65536)).toThrow(RangeError);
+    expect(() => writeHeader(new Uint8Array(5), 0, fields, 5, KEY)).toThrow(RangeError);
+    expect(() => writeHeader(new Uint8Array(10), -1, fields, 5)).toThrow(RangeError);
+    expect(() => writeHeader(new Uint8Array(10), 0, { ...fields, opcode: 16 }, 5)).toThrow(
+      RangeError,
+    );
+  });
+});
