@@ -1,0 +1,20 @@
+import type { Section } from '../harness/types.js';
+import { base64Section } from './base64.js';
+import { echoSection } from './echo.js';
+import { frameCreateSection } from './frame-create.js';
+import { frameDecodeSection } from './frame-decode.js';
+import { sha1Section } from './sha1.js';
+import { unmaskSection } from './unmask.js';
+import { utf8Section } from './utf8.js';
+
+/** Every section, in the order of the seed's `make test`, then the extra workloads and
+ * the end-to-end echo runs. */
+export const SECTIONS: readonly Section[] = [
+  sha1Section,
+  base64Section,
+  frameCreateSection,
+  frameDecodeSection,
+  unmaskSection,
+  utf8Section,
+  echoSection,
+];
