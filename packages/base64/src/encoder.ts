@@ -77,10 +77,12 @@ function encodeShort(bytes: Uint8Array, { codes }: Tables, pad: boolean): string
 }
 
 /**
- * Input bytes per TextDecoder call. Encoding in chunks that stay in cache measured about 1.15×
- * faster on 1 MiB than one buffer for the whole output; a multiple of 12 keeps word alignment.
+ * Input bytes per TextDecoder call (16 KiB of output, a multiple of 12 for word alignment).
+ * Measured on 1 MiB: about 1.2× faster than 3 KiB chunks (fewer decoder calls and string
+ * pieces), no slower than 48 KiB ones, and about 1.15× faster than one buffer for the whole
+ * output, which leaves the cache. TextDecoder('latin1') measured about 1.1× slower than UTF-8.
  */
-const CHUNK = 3072;
+const CHUNK = 12288;
 
 interface Scratch {
   readonly out: Uint8Array;
@@ -89,7 +91,7 @@ interface Scratch {
 }
 
 /**
- * One chunk buffer for every call: allocating a 4 KiB Uint8Array costs about 1 µs on Node 20,
+ * One chunk buffer for every call: allocating a 16 KiB Uint8Array costs microseconds on Node 20,
  * more than encoding 1 KiB. Safe to share: it is filled and decoded into a string within one
  * synchronous call, and no byte of it ever leaves this module.
  */

@@ -4,6 +4,8 @@
  * the strict decoding; otherwise the caller reruns the pure decoder, which locates the error.
  */
 
+import { PAD, STANDARD, URL_SAFE } from './alphabet.js';
+
 type Alphabet = 'base64' | 'base64url';
 
 interface NativeUint8Array extends Uint8Array {
@@ -89,18 +91,43 @@ export function encodeBuffer(bytes: Uint8Array, url: boolean, pad: boolean): str
   return url ? text + (rem === 1 ? '==' : '=') : text.slice(0, text.length - (rem === 1 ? 2 : 1));
 }
 
+/** Characters Node's decoder reads as something else: it keeps only the low byte of each. */
+const BEYOND_LATIN1 = /[^\0-\xff]/;
+
 /** The strict decoding of `text`, or `undefined` if `text` is not strictly valid. */
 export function decodeBuffer(text: string, url: boolean): Uint8Array | undefined {
-  // Node's decoder is lenient (both alphabets, whitespace and junk skipped, any trailing bits),
-  // so the result is kept only if re-encoding it gives back exactly `text`: the canonical
-  // encoding is unique, so equality proves `text` strictly valid. Measured: lenient decode +
-  // re-encode + compare runs about 2.7× faster than the pure decoder at 64 KiB, 2× at 1 MiB.
-  const buffer = NodeBufferClass!.from(text, 'base64');
-  let canonical = buffer.toString(url ? 'base64url' : 'base64');
-  if (url && canonical.length !== text.length && (canonical.length & 3) !== 0) {
-    canonical += (canonical.length & 3) === 2 ? '==' : '=';
+  // Node's decoder is lenient: it accepts both alphabets, skips any other character (whitespace
+  // included), stops at the first "=", ignores trailing bits and reads U+0141 as "A". The checks
+  // below prove that it saw only strict input, without a second pass over the text in JS.
+  // Measured on 1 MiB: the re-encode-and-compare they replace cost about 2× Buffer's decode.
+  const n = text.length;
+  const rem = n & 3;
+  // RFC 4648 §3.2: base64 comes in whole groups of four; §5 lets base64url drop the "=".
+  if (rem === 1 || (rem !== 0 && !url)) return undefined;
+  const padding =
+    rem !== 0 || n === 0 || text.charCodeAt(n - 1) !== PAD
+      ? 0
+      : text.charCodeAt(n - 2) === PAD
+        ? 2
+        : 1;
+  const end = n - padding;
+  const tail = end & 3;
+  if (tail !== 0) {
+    // RFC 4648 §3.5: the pad bits of the last character must be zero.
+    const value = (url ? URL_SAFE : STANDARD).values[text.charCodeAt(end - 1)];
+    if (value === undefined || (value & (tail === 2 ? 0xcf : 0xc3)) !== 0) return undefined;
   }
-  if (canonical !== text) return undefined;
+  // Each of these is a native scan: about 15 µs per MiB for indexOf, and the regular
+  // expression fails at once on a one-byte (Latin-1) string, V8's usual representation.
+  if (text.indexOf(url ? '+' : '-') !== -1 || text.indexOf(url ? '/' : '_') !== -1) {
+    return undefined;
+  }
+  if (BEYOND_LATIN1.test(text)) return undefined;
+  const buffer = NodeBufferClass!.from(text, 'base64');
+  // Every character Node skips, and any "=" before the end (where it stops), leaves fewer
+  // than `end` characters decoded, which always makes the output shorter than this length:
+  // as `end % 4` is never 1, one character fewer always means one byte fewer.
+  if (buffer.length !== (end >>> 2) * 3 + (tail === 0 ? 0 : tail - 1)) return undefined;
   // Small Buffers are views into a shared pool; hand out a Uint8Array that owns its memory.
   const { buffer: memory, byteOffset, byteLength } = buffer;
   return byteOffset === 0 && memory.byteLength === byteLength

@@ -75,7 +75,9 @@ describe.each(encoders)('%s', (_, enc) => {
   });
 
   it('matches Buffer at every byte offset around the bulk chunk sizes', () => {
-    const lengths = [255, 256, 257, 3071, 3072, 3073, 3074, 3083, 6144, 12289, 100_000];
+    const lengths = [
+      255, 256, 257, 3071, 3072, 3073, 3083, 12287, 12288, 12289, 12300, 24577, 100_000,
+    ];
     for (const length of lengths) {
       const backing = sequence(length + 3, length);
       for (let offset = 0; offset <= 3; offset++) {

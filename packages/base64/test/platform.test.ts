@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Base64Error, decodePure, encodePure } from '../src/index.js';
+import { Base64Error, decode, decodePure, encodePure } from '../src/index.js';
 import {
   decodeBuffer,
   decodeNative,
@@ -124,6 +124,155 @@ describe.each(paths)('%s path', (_, platformEncode, platformDecode) => {
     for (let i = 0; i <= text.length; i++) {
       for (const ws of [' ', '    ', '\n\n\n\n', '\t\r\f ']) {
         expect(platformDecode(text.slice(0, i) + ws + text.slice(i), false)).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe('Buffer path: the checks that make its lenient decoder strict', () => {
+  const STANDARD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const inEither = (c: string): boolean => STANDARD.includes(c) || c === '-' || c === '_';
+  const big = sequence(3000, 17);
+
+  /** Every kind of character strict decoding rejects, and what Node's decoder makes of it. */
+  const INVALID: ReadonlyArray<readonly [string, string]> = [
+    ['whitespace', ' '],
+    ['line feed', '\n'],
+    ['carriage return', '\r'],
+    ['tab', '\t'],
+    ['form feed', '\f'],
+    ['NUL', '\0'],
+    ['ASCII punctuation', '*'],
+    ['dot', '.'],
+    ['"=" in the middle', '='],
+    ['Latin-1 letter', 'é'],
+    ['Latin-1 0xFF', '\u00ff'],
+    ['U+0100 (low byte NUL)', '\u0100'],
+    ['U+0141 (low byte "A")', '\u0141'],
+    ['U+012B (low byte "+")', '\u012b'],
+    ['U+012D (low byte "-")', '\u012d'],
+    ['U+013D (low byte "=")', '\u013d'],
+    ['U+FF41 (low byte "A")', '\uff41'],
+    ['emoji (surrogate pair)', '\u{1f600}'],
+    ['lone surrogate', '\ud841'],
+  ];
+
+  function errorOrBytes(run: () => Uint8Array): string {
+    try {
+      return hex(run());
+    } catch (error) {
+      expect(error).toBeInstanceOf(Base64Error);
+      const { kind, offset } = error as Base64Error;
+      return `${kind}@${offset}`;
+    }
+  }
+
+  it('relies on Node skipping every character outside both alphabets (shorter output)', () => {
+    for (const url of [false, true]) {
+      for (const pad of [false, true]) {
+        const valid = encodePure(big, { url, pad });
+        const padding = valid.length - valid.replace(/=+$/, '').length;
+        for (let code = 0; code < 0x100; code++) {
+          const c = String.fromCharCode(code);
+          if (inEither(c)) continue;
+          for (const i of [0, 1, 2, 3, 2001, valid.length - padding - 1]) {
+            const text = valid.slice(0, i) + c + valid.slice(i + 1);
+            expect(Buffer.from(text, 'base64').length).toBeLessThan(big.length);
+          }
+        }
+      }
+    }
+  });
+
+  it('needs its extra checks: Node reads the other alphabet and the low byte of U+0100 and up', () => {
+    expect(hex(Buffer.from('-_-_', 'base64'))).toBe(hex(Buffer.from('+/+/', 'base64')));
+    expect(hex(Buffer.from('\u0141\u0141\u0141\u0141', 'base64'))).toBe('000000');
+    expect(hex(Buffer.from('Zh==', 'base64'))).toBe('66');
+  });
+
+  it.each(INVALID)(
+    'rejects %s at the start, middle and end of a large text like the pure decoder',
+    (_, c) => {
+      for (const url of [false, true]) {
+        for (const pad of [false, true]) {
+          const valid = encodePure(big, { url, pad });
+          const n = valid.length;
+          for (const i of [0, 1, 2, 3, 2001, 2002, n - 4, n - 3, n - 2, n - 1, n]) {
+            for (const text of [
+              valid.slice(0, i) + c + valid.slice(i + 1),
+              valid.slice(0, i) + c + valid.slice(i),
+            ]) {
+              const expected = errorOrBytes(() => decodePure(text, { url }));
+              expect(expected).toMatch(/@/);
+              expect(decodeBuffer(text, url)).toBeUndefined();
+              expect(errorOrBytes(() => decode(text, { url }))).toBe(expected);
+            }
+          }
+        }
+      }
+    },
+  );
+
+  it('rejects the other alphabet at the start, middle and end of a large text', () => {
+    for (const url of [false, true]) {
+      const valid = encodePure(big, { url });
+      const n = valid.length;
+      for (const c of url ? ['+', '/'] : ['-', '_']) {
+        for (const i of [0, 1, 2001, n - 2, n - 1]) {
+          const text = valid.slice(0, i) + c + valid.slice(i + 1);
+          expect(decodeBuffer(text, url)).toBeUndefined();
+          expect(errorOrBytes(() => decode(text, { url }))).toBe(`invalid-character@${i}`);
+        }
+      }
+    }
+  });
+
+  it('rejects a large text whose last character has non-zero unused bits, padded or not', () => {
+    for (const length of [3001, 3002]) {
+      for (const url of [false, true]) {
+        for (const pad of url ? [false, true] : [true]) {
+          const valid = encodePure(sequence(length, 3), { url, pad });
+          const last = valid.replace(/=+$/, '').length - 1;
+          for (const c of ['B', 'P', 'f', '9']) {
+            const text = valid.slice(0, last) + c + valid.slice(last + 1);
+            const expected = errorOrBytes(() => decodePure(text, { url }));
+            expect(decodeBuffer(text, url) === undefined).toBe(expected.includes('@'));
+            expect(errorOrBytes(() => decode(text, { url }))).toBe(expected);
+          }
+        }
+      }
+    }
+  });
+
+  it('rejects wrong lengths and misplaced padding in large texts', () => {
+    const valid = encodePure(sequence(3001, 5));
+    const body = valid.replace(/=+$/, '');
+    const cases = [
+      [body, false],
+      [`${body}=`, false],
+      [`${body}===`, false],
+      [`${body}A`, true],
+      [`${body}==A`, true],
+      [`${body}==`.slice(1), false],
+      [`=${valid.slice(1)}`, false],
+      [`${valid}====`, false],
+    ] as const;
+    for (const [text, url] of cases) {
+      const expected = errorOrBytes(() => decodePure(text, { url }));
+      expect(expected).toMatch(/@/);
+      expect(decodeBuffer(text, url)).toBeUndefined();
+      expect(errorOrBytes(() => decode(text, { url }))).toBe(expected);
+    }
+  });
+
+  it('accepts every valid large text it is given, padded or not', () => {
+    for (let length = 3000; length < 3012; length++) {
+      const bytes = sequence(length, length);
+      for (const url of [false, true]) {
+        for (const pad of url ? [false, true] : [true]) {
+          const result = decodeBuffer(encodePure(bytes, { url, pad }), url);
+          expect(result === undefined ? 'rejected' : hex(result)).toBe(hex(bytes));
+        }
       }
     }
   });
