@@ -5,6 +5,7 @@ export default defineConfig({
     projects: [
       'packages/*/vitest.config.ts',
       'benchmarks/vitest.config.ts',
+      'conformance/vitest.config.ts',
       'examples/*/vitest.config.ts',
     ],
     reporters: ['default', 'json'],
