@@ -1,1 +1,2 @@
-export {};
+export { fromSocket, type SocketConnectionOptions } from './from-socket.js';
+export { SocketTransport } from './socket-transport.js';

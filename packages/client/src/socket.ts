@@ -1,0 +1,54 @@
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { WebSocketTarget } from '@ws/handshake';
+import type { HandshakeErrorKind } from './errors.js';
+import type { ConnectOptions, SocketOptions } from './options.js';
+
+/** The socket options for `target`: TLS settings only for wss://, SNI from the host name. */
+export function socketOptions(
+  target: WebSocketTarget,
+  options: ConnectOptions | undefined,
+): SocketOptions {
+  let tls: TlsConnectionOptions | undefined;
+  if (target.secure) {
+    tls = { ...options?.tls };
+    // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
+    const servername =
+      options?.servername ??
+      tls.servername ??
+      (isIP(target.hostname) ? undefined : target.hostname);
+    if (servername !== undefined) tls.servername = servername;
+    if (options?.ca !== undefined) tls.ca = options.ca;
+    tls.rejectUnauthorized = options?.rejectUnauthorized ?? tls.rejectUnauthorized ?? true;
+  }
+  return { host: target.hostname, port: target.port, secure: target.secure, tls };
+}
+
+/** A new TCP or TLS socket to the target; `net.connect` queues writes until it is connected. */
+export function openSocket(options: SocketOptions): Socket {
+  if (options.secure) return tlsConnect({ ...options.tls, host: options.host, port: options.port });
+  return netConnect({ host: options.host, port: options.port });
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+/** How far a socket got: TCP connect, then (wss://) the TLS handshake, then HTTP. */
+export type SocketPhase = 'connecting' | 'tls' | 'http';
+
+/** Which layer a socket error came from, by its code and by how far the socket got. */
+export function socketErrorKind(
+  error: unknown,
+  phase: SocketPhase,
+): Extract<HandshakeErrorKind, 'dns' | 'tcp' | 'tls'> {
+  if (phase === 'tls') return 'tls';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (DNS_CODES.has(code)) return 'dns';
+    if (TLS_CODE.test(code)) return 'tls';
+  }
+  // OpenSSL errors carry the library that raised them ("SSL routines").
+  if (typeof (error as { library?: unknown } | null)?.library === 'string') return 'tls';
+  return 'tcp';
+}
