@@ -28,7 +28,7 @@ export class ClientConnection extends Connection {
   readonly url: string;
   /** The subprotocol the server chose (one of `protocols`), or undefined. */
   readonly subprotocol: string | undefined;
-  /** The extensions in force (none: this client offers none). */
+  /** The extensions in force, as the server accepted them (permessage-deflate or none). */
   readonly extensions: readonly ExtensionOffer[];
   /** The 101 response. */
   readonly response: HandshakeResponse;

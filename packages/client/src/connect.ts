@@ -1,4 +1,5 @@
 import { buildRequest, generateKey, resolveTarget } from '@ws/handshake';
+import { negotiateClient } from '@ws/permessage-deflate';
 import type { ConnectionOptions } from '@ws/protocol';
 import { SocketTransport } from '@ws/protocol/node';
 import { ClientConnection } from './client-connection.js';
@@ -49,6 +50,7 @@ export function openConnection(
     protocols: resolved.protocols,
     origin: options?.origin,
     headers: options?.headers,
+    extensions: resolved.extensions,
   });
   const connectionOptions: ConnectionOptions = {
     role: 'client',
@@ -98,6 +100,7 @@ export function openConnection(
       request,
       key,
       protocols: resolved.protocols,
+      extensions: resolved.extensions.map((offer) => offer.name),
       headLimits: resolved.headLimits,
       timeout: resolved.handshakeTimeout,
       signal,
@@ -108,11 +111,26 @@ export function openConnection(
         callback(error, undefined);
         return;
       }
+      // RFC 7692 §7.1: an invalid permessage-deflate answer MUST fail the WebSocket connection.
+      const deflate = negotiateClient(outcome.extensions, options?.perMessageDeflate);
+      if (!deflate.ok) {
+        socket.destroy();
+        callback(
+          new HandshakeError('invalid-extensions', deflate.reason, {
+            status: outcome.head.status,
+            headers: outcome.head.headers,
+          }),
+          undefined,
+        );
+        return;
+      }
       let connection: ClientConnection;
       try {
         connection = new ClientConnection(
           new SocketTransport(socket, outcome.rest),
-          connectionOptions,
+          deflate.extension === null
+            ? connectionOptions
+            : { ...connectionOptions, extensions: [deflate.extension] },
           {
             url: parsed.href,
             subprotocol: outcome.protocol,

@@ -27,6 +27,8 @@ export interface HandshakeSettings {
   /** The `Sec-WebSocket-Key` inside the request. */
   key: string;
   protocols: readonly string[];
+  /** The names of the extensions offered in the request (none when absent). */
+  extensions?: readonly string[] | undefined;
   headLimits: HeadLimits;
   /** Milliseconds; Infinity for none. */
   timeout: number;
@@ -151,7 +153,7 @@ export class ClientHandshake {
     // Location, never followed.
     const checked = validateResponse(
       { status: head.status, headers: head.headers },
-      { key: settings.key, protocols: settings.protocols, extensions: [] },
+      { key: settings.key, protocols: settings.protocols, extensions: settings.extensions },
     );
     if (!checked.ok) {
       const failure = checked.error;

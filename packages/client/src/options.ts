@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { MaskKeySource } from '@ws/frame';
-import type { HeadLimits, OutgoingHeaders } from '@ws/handshake';
+import type { ExtensionOffer, HeadLimits, OutgoingHeaders } from '@ws/handshake';
+import { clientOffer, type DeflateOptions } from '@ws/permessage-deflate';
 import { type Limits, resolveLimits } from '@ws/protocol';
 
 /** Where `createConnection` is asked to connect, with the TLS settings for wss://. */
@@ -60,6 +61,12 @@ export interface ConnectOptions {
    * `tls.TLSSocket` for wss://), connected or connecting. Its errors are reported as usual.
    */
   createConnection?: ((options: SocketOptions) => Socket) | undefined;
+  /**
+   * permessage-deflate (RFC 7692): offered by default as `permessage-deflate;
+   * client_max_window_bits`; `false` offers nothing; an object sets the offer and the compressor
+   * (see `@ws/permessage-deflate`: threshold 1024 bytes, zlib level 6, …).
+   */
+  perMessageDeflate?: boolean | DeflateOptions | undefined;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
@@ -85,6 +92,7 @@ const OPTION_NAMES = new Set([
   'rejectUnauthorized',
   'tls',
   'createConnection',
+  'perMessageDeflate',
 ]);
 
 /** Options checked once, with defaults filled in. */
@@ -93,7 +101,11 @@ export interface ResolvedOptions {
   handshakeTimeout: number;
   headLimits: HeadLimits;
   signal: AbortSignal | undefined;
+  /** The extension offers for the request (permessage-deflate unless disabled). */
+  extensions: ExtensionOffer[];
 }
+
+const DEFAULT_EXTENSIONS: readonly ExtensionOffer[] = [clientOffer(undefined)!];
 
 /** Checks the caller's options (TypeError / RangeError saying what was expected). */
 export function resolveOptions(options: ConnectOptions | undefined): ResolvedOptions {
@@ -103,6 +115,7 @@ export function resolveOptions(options: ConnectOptions | undefined): ResolvedOpt
       handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT,
       headLimits: {},
       signal: undefined,
+      extensions: [...DEFAULT_EXTENSIONS],
     };
   }
   if (options === null || typeof options !== 'object') {
@@ -140,12 +153,26 @@ export function resolveOptions(options: ConnectOptions | undefined): ResolvedOpt
       'connect: expected createConnection to be a function returning a net.Socket',
     );
   }
+  const offer = deflateOffer(options.perMessageDeflate);
   return {
     protocols: protocolList(protocols),
     handshakeTimeout,
     headLimits: { maxHeaders: limits?.maxHeaders, maxHeaderBytes: limits?.maxHeaderBytes },
     signal,
+    extensions: offer === null ? [] : [offer],
   };
+}
+
+function deflateOffer(value: ConnectOptions['perMessageDeflate']): ExtensionOffer | null {
+  try {
+    return clientOffer(value);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      const Constructor = error instanceof TypeError ? TypeError : RangeError;
+      throw new Constructor(`connect: perMessageDeflate: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 function protocolList(protocols: ConnectOptions['protocols']): string[] {

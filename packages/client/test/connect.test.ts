@@ -181,6 +181,14 @@ describe('connect: every failure is a HandshakeError', () => {
     server = await scriptedServer((peer) =>
       peer.socket.write(switching(peer, ['Sec-WebSocket-Extensions: permessage-deflate'])),
     );
+    const error = await failure(connect(server.url, { perMessageDeflate: false }));
+    expect(error.kind).toBe('unrequested-extension');
+  });
+
+  it('an unrequested extension while permessage-deflate is offered', async () => {
+    server = await scriptedServer((peer) =>
+      peer.socket.write(switching(peer, ['Sec-WebSocket-Extensions: x-webkit-deflate-frame'])),
+    );
     expect((await failure(connect(server.url))).kind).toBe('unrequested-extension');
   });
 

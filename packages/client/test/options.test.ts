@@ -8,6 +8,13 @@ describe('resolveOptions', () => {
       handshakeTimeout: DEFAULT_HANDSHAKE_TIMEOUT,
       headLimits: {},
       signal: undefined,
+      // RFC 7692: permessage-deflate is offered by default, as Chromium offers it.
+      extensions: [
+        {
+          name: 'permessage-deflate',
+          params: [{ name: 'client_max_window_bits', value: undefined }],
+        },
+      ],
     });
     expect(DEFAULT_HANDSHAKE_TIMEOUT).toBe(10_000);
     expect(resolveOptions({ protocols: 'chat' }).protocols).toEqual(['chat']);
