@@ -142,6 +142,26 @@ describe('WebSocket: life cycle', () => {
     expect([close.code, close.reason, close.wasClean]).toEqual([1000, 'done', true]);
   });
 
+  it('close() with no arguments sends a Close frame without a body; the echo reads as 1005', async () => {
+    const { peers } = await echoServer();
+    const ws = new WebSocket(server!.url);
+    ws.onopen = () => ws.close();
+    const close = await closed(ws);
+    const sent = peers[0]!.seen.frames.find((frame) => frame.opcode === Opcode.Close)!;
+    expect(sent.payload.length).toBe(0);
+    expect([close.code, close.reason, close.wasClean]).toEqual([1005, '', true]);
+  });
+
+  it('close(undefined, reason) with a reason still sends 1000 and the reason', async () => {
+    const { peers } = await echoServer();
+    const ws = new WebSocket(server!.url);
+    ws.onopen = () => ws.close(undefined, 'bye');
+    const close = await closed(ws);
+    const sent = peers[0]!.seen.frames.find((frame) => frame.opcode === Opcode.Close)!;
+    expect([...sent.payload.subarray(0, 2)]).toEqual([0x03, 0xe8]);
+    expect([close.code, close.reason]).toEqual([1000, 'bye']);
+  });
+
   it('events come in order open → message → close, even when all arrive with the 101', async () => {
     server = await scriptedServer((peer) => {
       peer.socket.end(

@@ -79,25 +79,34 @@ function keyLittleEndian(key: Uint8Array, phase: number): number {
   );
 }
 
-/** The key bytes from `phase` on, packed as a Uint32 in the platform's byte order. */
-function keyNative(key: Uint8Array, phase: number): number {
-  if (LITTLE_ENDIAN) return keyLittleEndian(key, phase);
-  return (
-    (key[phase & 3]! << 24) |
-    (key[(phase + 1) & 3]! << 16) |
-    (key[(phase + 2) & 3]! << 8) |
-    key[(phase + 3) & 3]!
-  );
+/**
+ * @internal The 4 key bytes as one 32-bit integer, `key[0]` in the low byte (wasm's order).
+ * A decoder keeps its key this way instead of in a 4-byte typed array: measured here, a
+ * Uint8Array(4) costs ~100 bytes of heap per connection with its ArrayBuffer.
+ */
+export function packKey(b0: number, b1: number, b2: number, b3: number): number {
+  return b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
 }
 
-/** @internal Byte-loop kernel (no argument checks). */
-export function _maskBytes(data: Uint8Array, key: Uint8Array, phase: number): void {
+/** A packed key that starts at key byte `phase` (0–3). */
+function rotateKey(key: number, phase: number): number {
+  return phase === 0 ? key : (key >>> (phase * 8)) | (key << (32 - phase * 8));
+}
+
+/** A packed (little-endian) key in the platform's byte order, for Uint32Array views. */
+function nativeKey(key: number): number {
+  if (LITTLE_ENDIAN) return key;
+  return ((key & 0xff) << 24) | ((key & 0xff00) << 8) | ((key >>> 8) & 0xff00) | (key >>> 24);
+}
+
+/** Byte loop with the packed key (already rotated to data[0]). */
+function bytesKernel(data: Uint8Array, key: number): void {
   const n = data.length;
   // Key bytes in locals, four per step: measured 2× the `key[(phase + i) & 3]` loop.
-  const k0 = key[phase & 3]!;
-  const k1 = key[(phase + 1) & 3]!;
-  const k2 = key[(phase + 2) & 3]!;
-  const k3 = key[(phase + 3) & 3]!;
+  const k0 = key & 0xff;
+  const k1 = (key >>> 8) & 0xff;
+  const k2 = (key >>> 16) & 0xff;
+  const k3 = key >>> 24;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     data[i]! ^= k0;
@@ -110,14 +119,14 @@ export function _maskBytes(data: Uint8Array, key: Uint8Array, phase: number): vo
   if (i < n) data[i]! ^= k2;
 }
 
-/** @internal 32-bit kernel: bytes up to the first 4-byte-aligned address, words, then bytes. */
-export function _maskWords(data: Uint8Array, key: Uint8Array, phase: number): void {
+/** 32-bit loop with the packed key: bytes up to a 4-byte-aligned address, words, then bytes. */
+function wordsKernel(data: Uint8Array, key: number): void {
   const n = data.length;
   const head = Math.min((4 - (data.byteOffset & 3)) & 3, n);
-  for (let i = 0; i < head; i++) data[i]! ^= key[(phase + i) & 3]!;
+  for (let i = 0; i < head; i++) data[i]! ^= (key >>> (i * 8)) & 0xff;
   const words = (n - head) >>> 2;
   if (words > 0) {
-    const k = keyNative(key, phase + head);
+    const k = nativeKey(rotateKey(key, head));
     const view = new Uint32Array(data.buffer, data.byteOffset + head, words);
     const unrolled = words & ~3;
     let i = 0;
@@ -129,7 +138,52 @@ export function _maskWords(data: Uint8Array, key: Uint8Array, phase: number): vo
     }
     for (; i < words; i++) view[i]! ^= k;
   }
-  for (let i = head + words * 4; i < n; i++) data[i]! ^= key[(phase + i) & 3]!;
+  for (let i = head + words * 4; i < n; i++) data[i]! ^= (key >>> ((i & 3) * 8)) & 0xff;
+}
+
+/** maskCopy without SIMD, packed key (already rotated to source[0]). */
+function copyKernel(
+  source: Uint8Array,
+  target: Uint8Array,
+  targetOffset: number,
+  key: number,
+): void {
+  const n = source.length;
+  if (n >= WORDS_MIN) {
+    const out = target.subarray(targetOffset, targetOffset + n);
+    out.set(source);
+    wordsKernel(out, key);
+    return;
+  }
+  // set() copies as if through a temporary, so overlapping views are safe, and it avoids reading
+  // `.buffer`, which on a small array V8 keeps on its heap materialises an ArrayBuffer (measured
+  // ~0.7–1 µs per fresh array, 10–20× the whole copy).
+  target.set(source, targetOffset);
+  const k0 = key & 0xff;
+  const k1 = (key >>> 8) & 0xff;
+  const k2 = (key >>> 16) & 0xff;
+  const k3 = key >>> 24;
+  const end = targetOffset + n;
+  let i = targetOffset;
+  for (; i + 4 <= end; i += 4) {
+    target[i]! ^= k0;
+    target[i + 1]! ^= k1;
+    target[i + 2]! ^= k2;
+    target[i + 3]! ^= k3;
+  }
+  if (i < end) target[i++]! ^= k0;
+  if (i < end) target[i++]! ^= k1;
+  if (i < end) target[i]! ^= k2;
+}
+
+/** @internal Byte-loop kernel (no argument checks). */
+export function _maskBytes(data: Uint8Array, key: Uint8Array, phase: number): void {
+  bytesKernel(data, keyLittleEndian(key, phase));
+}
+
+/** @internal 32-bit kernel: bytes up to the first 4-byte-aligned address, words, then bytes. */
+export function _maskWords(data: Uint8Array, key: Uint8Array, phase: number): void {
+  wordsKernel(data, keyLittleEndian(key, phase));
 }
 
 /** @internal Whether the WebAssembly SIMD kernel is available here. */
@@ -152,32 +206,7 @@ export function _maskCopyPlain(
   key: Uint8Array,
   phase: number,
 ): void {
-  const n = source.length;
-  if (n >= WORDS_MIN) {
-    const out = target.subarray(targetOffset, targetOffset + n);
-    out.set(source);
-    _maskWords(out, key, phase);
-    return;
-  }
-  // set() copies as if through a temporary, so overlapping views are safe, and it avoids reading
-  // `.buffer`, which on a small array V8 keeps on its heap materialises an ArrayBuffer (measured
-  // ~0.7–1 µs per fresh array, 10–20× the whole copy).
-  target.set(source, targetOffset);
-  const k0 = key[phase & 3]!;
-  const k1 = key[(phase + 1) & 3]!;
-  const k2 = key[(phase + 2) & 3]!;
-  const k3 = key[(phase + 3) & 3]!;
-  const end = targetOffset + n;
-  let i = targetOffset;
-  for (; i + 4 <= end; i += 4) {
-    target[i]! ^= k0;
-    target[i + 1]! ^= k1;
-    target[i + 2]! ^= k2;
-    target[i + 3]! ^= k3;
-  }
-  if (i < end) target[i++]! ^= k0;
-  if (i < end) target[i++]! ^= k1;
-  if (i < end) target[i]! ^= k2;
+  copyKernel(source, target, targetOffset, keyLittleEndian(key, phase));
 }
 
 /** @internal maskCopy through the SIMD kernel (no argument checks); throws if SIMD is unavailable. */
@@ -194,17 +223,40 @@ export function _maskCopySimd(
 }
 
 /**
+ * @internal `mask` with a packed key (see packKey) and no argument checks: the decoder's
+ * kernel, which keeps its key as an integer.
+ */
+export function maskPacked(data: Uint8Array, key: number, phase: number): void {
+  const k = rotateKey(key, phase);
+  const n = data.length;
+  const kernel = n < SIMD_MIN ? null : simdKernel();
+  if (kernel !== null) kernel.maskInPlace(data, k);
+  else if (n < WORDS_MIN) bytesKernel(data, k);
+  else wordsKernel(data, k);
+}
+
+/** @internal `maskCopy` with a packed key (see packKey) and no argument checks. */
+export function maskCopyPacked(
+  source: Uint8Array,
+  target: Uint8Array,
+  targetOffset: number,
+  key: number,
+  phase: number,
+): void {
+  const k = rotateKey(key, phase);
+  const kernel = source.length < SIMD_MIN ? null : simdKernel();
+  if (kernel !== null) kernel.maskInto(source, target, targetOffset, k);
+  else copyKernel(source, target, targetOffset, k);
+}
+
+/**
  * Masks (or unmasks) `data` in place: `data[i] ^= key[(phase + i) & 3]` (RFC 6455 §5.3).
  * Only `key[0..3]` is used. Never touches bytes outside the view.
  */
 export function mask(data: Uint8Array, key: Uint8Array, phase = 0): void {
   checkBytes(data, 'data');
   checkKeyAndPhase(key, phase);
-  const n = data.length;
-  const kernel = n < SIMD_MIN ? null : simdKernel();
-  if (kernel !== null) kernel.maskInPlace(data, keyLittleEndian(key, phase));
-  else if (n < WORDS_MIN) _maskBytes(data, key, phase);
-  else _maskWords(data, key, phase);
+  maskPacked(data, keyLittleEndian(key, 0), phase);
 }
 
 /** Unmasking is masking again with the same key (RFC 6455 §5.3). */
@@ -231,7 +283,5 @@ export function maskCopy(
       `maskCopy: expected targetOffset (${targetOffset}) + source.length (${n}) to fit in target.length (${target.length})`,
     );
   }
-  if (n >= SIMD_MIN && simdKernel() !== null)
-    _maskCopySimd(source, target, targetOffset, key, phase);
-  else _maskCopyPlain(source, target, targetOffset, key, phase);
+  maskCopyPacked(source, target, targetOffset, keyLittleEndian(key, 0), phase);
 }

@@ -9,6 +9,9 @@ import {
   _simdAvailable,
   mask,
   maskCopy,
+  maskCopyPacked,
+  maskPacked,
+  packKey,
   unmask,
 } from '../src/mask.js';
 
@@ -19,6 +22,11 @@ const kernels: [string, Kernel][] = [
   ['_maskBytes', _maskBytes],
   ['_maskWords', _maskWords],
   ['_maskSimd', _maskSimd],
+  // The decoder's kernel: the key packed in one integer.
+  [
+    'maskPacked',
+    (data, key, phase) => maskPacked(data, packKey(key[0]!, key[1]!, key[2]!, key[3]!), phase),
+  ],
 ];
 
 type CopyKernel = (
@@ -33,6 +41,11 @@ const copyKernels: [string, CopyKernel][] = [
   ['maskCopy', maskCopy],
   ['_maskCopyPlain', _maskCopyPlain],
   ['_maskCopySimd', _maskCopySimd],
+  [
+    'maskCopyPacked',
+    (source, target, offset, key, phase) =>
+      maskCopyPacked(source, target, offset, packKey(key[0]!, key[1]!, key[2]!, key[3]!), phase),
+  ],
 ];
 
 /** The obviously-correct reference: RFC 6455 §5.3, one byte at a time, into a new array. */

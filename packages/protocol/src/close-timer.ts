@@ -10,16 +10,26 @@ export interface CloseTimerEntry {
   readonly due: number;
   /** Cleared by cancel(); a cancelled entry is dropped when it reaches the head. */
   active: boolean;
+  /** The callback; a no-op once the entry was cancelled or has fired. */
   readonly onExpire: () => void;
 }
 
-const queues = new Map<number, CloseTimerEntry[]>();
+/** The same entry, writable here: cancelling swaps the callback for `noop`. */
+interface Entry {
+  readonly due: number;
+  active: boolean;
+  onExpire: () => void;
+}
+
+const queues = new Map<number, Entry[]>();
 let timer: ReturnType<typeof setTimeout> | undefined;
 let timerDue = Number.POSITIVE_INFINITY;
 
+function noop(): void {}
+
 /** Calls `onExpire` in `timeout` ms unless the returned entry is cancelled first. */
 export function scheduleClose(timeout: number, onExpire: () => void): CloseTimerEntry {
-  const entry: CloseTimerEntry = { due: Date.now() + timeout, active: true, onExpire };
+  const entry: Entry = { due: Date.now() + timeout, active: true, onExpire };
   let queue = queues.get(timeout);
   if (queue === undefined) queues.set(timeout, (queue = []));
   queue.push(entry);
@@ -27,8 +37,16 @@ export function scheduleClose(timeout: number, onExpire: () => void): CloseTimer
   return entry;
 }
 
+/**
+ * Cancels `entry`. A cancelled entry stays queued until it reaches the head, but lets go of its
+ * callback at once, so the callback (and the connection and socket it reaches) can be collected
+ * now rather than at the deadline.
+ */
 export function cancelClose(entry: CloseTimerEntry | undefined): void {
-  if (entry !== undefined) entry.active = false;
+  if (entry === undefined) return;
+  const writable = entry as Entry;
+  writable.active = false;
+  writable.onExpire = noop;
 }
 
 function arm(due: number): void {
@@ -49,9 +67,11 @@ function expire(): void {
     while (i < queue.length && (!queue[i]!.active || queue[i]!.due <= now)) {
       const entry = queue[i++]!;
       if (entry.active) {
+        const onExpire = entry.onExpire;
         entry.active = false;
+        entry.onExpire = noop;
         try {
-          entry.onExpire();
+          onExpire();
         } catch {
           // An expiry handler only destroys a transport; it must not stop the others.
         }

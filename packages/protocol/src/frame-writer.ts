@@ -42,6 +42,8 @@ export class FrameWriter {
     private readonly keySource: MaskKeySource,
     /** Told when bytes become available after take() emptied the queue. */
     private readonly listener: OutputListener,
+    /** See ProtocolOptions.allocateOutput: buffers only the transport reads, written range only. */
+    private readonly allocateOutput?: (size: number) => Uint8Array,
   ) {
     this.key = masking ? new Uint8Array(4) : null;
   }
@@ -77,7 +79,8 @@ export class FrameWriter {
       if (key !== null) {
         if (owned) mask(body, key);
         else {
-          body = new Uint8Array(length);
+          // Every byte is written by maskCopy before the part is queued: no zero-fill needed.
+          body = this.allocateOutput?.(length) ?? new Uint8Array(length);
           maskCopy(payload, body, 0, key);
         }
       }
@@ -159,7 +162,7 @@ export class FrameWriter {
     if (batch !== null) this.batchSize = Math.min(MAX_BATCH, batch.length * 2);
     if (batch !== null && run > 0 && run + bytes <= this.batchSize) {
       // Move the frames of this run into a bigger buffer: still one part, one buffer to write.
-      const fresh = new Uint8Array(this.batchSize);
+      const fresh = this.allocateOutput?.(this.batchSize) ?? new Uint8Array(this.batchSize);
       fresh.set(batch.subarray(this.start, this.end));
       this.batch = fresh;
       this.start = 0;
@@ -167,7 +170,13 @@ export class FrameWriter {
       return fresh;
     }
     this.cut();
-    const fresh = new Uint8Array(Math.max(bytes, this.batchSize));
+    const size = Math.max(bytes, this.batchSize);
+    // Only the written range of a batch is ever handed out (as parts), so it need not be
+    // zeroed: on Node a pooled Buffer.allocUnsafe slice. Measured here (in-process echo of
+    // 32 B messages, one per flush): 1.17–1.35× the messages per second of a zero-filled
+    // `new Uint8Array(256)` per flush, and 1.1–1.2× a batch kept and reused after the write
+    // callback, which would also hold ~0.45 KiB per idle connection.
+    const fresh = this.allocateOutput?.(size) ?? new Uint8Array(size);
     this.batch = fresh;
     this.start = this.end = 0;
     return fresh;

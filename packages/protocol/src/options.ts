@@ -56,6 +56,20 @@ export interface ProtocolOptions {
    * (new Uint8Array).
    */
   allocateUninitialized?: (size: number) => Uint8Array;
+  /**
+   * A platform unmask kernel tried before @ws/frame's (see FrameDecoderOptions.unmask): gets a
+   * payload piece, the key packed in one integer (key byte 0 in the low 8 bits) and the phase;
+   * returns false to leave the piece to the built-in kernel. Default: none.
+   */
+  unmask?: (data: Uint8Array, key: number, phase: number) => boolean;
+  /**
+   * Allocates buffers for outgoing bytes: the batch that small frames are written into and the
+   * masked copy of a large payload. Only the transport reads them, and only the ranges already
+   * written, so they may be uninitialized and carved from a shared pool (Node:
+   * Buffer.allocUnsafe). Never used for anything handed to the application. Default: none
+   * (new Uint8Array).
+   */
+  allocateOutput?: (size: number) => Uint8Array;
 }
 
 function checkCount(name: string, value: number, min: number): number {

@@ -171,6 +171,7 @@ export class Protocol {
         strict,
         allowedRsv,
         streaming: true,
+        unmask: options.unmask,
       },
       // Its own handler: no extra object or closures per connection.
       this as FrameHandler,
@@ -180,6 +181,7 @@ export class Protocol {
       role === 'client',
       options.maskKeySource ?? defaultMaskKeySource,
       this,
+      options.allocateOutput,
     );
   }
 
@@ -311,12 +313,16 @@ export class Protocol {
   }
 
   /**
-   * Starts the closing handshake (§7.1.2). Throws RangeError for a code that may not be sent
-   * (§7.4: 1000–1003, 1007–1014, 3000–4999) or a reason over 123 UTF-8 bytes. Later calls,
-   * and calls after the connection ended, do nothing.
+   * Starts the closing handshake (§7.1.2). Without a code the Close frame has no body (§5.5.1:
+   * the body is optional; WHATWG `close()` with no arguments sends none) and the peer reports
+   * 1005 (§7.1.5). Throws RangeError for a code that may not be sent (§7.4: 1000–1003,
+   * 1007–1014, 3000–4999), a reason over 123 UTF-8 bytes, or a reason without a code. Later
+   * calls, and calls after the connection ended, do nothing.
    */
-  close(code = 1000, reason = ''): void {
+  close(code?: number, reason = ''): void {
     if (typeof reason !== 'string') throw new TypeError('close: expected reason to be a string');
+    // §5.5.1: "If there is a body, the first two bytes of the body MUST be a 2-byte unsigned
+    // integer"; with no code, encodeClose gives the empty body.
     const payload = encodeClose(code, reason);
     if (this.closeSent || this.stateValue === 'closed') return;
     this.stateValue = 'closing';

@@ -32,6 +32,16 @@ export interface Transport {
    * `this`.
    */
   readonly allocateUninitialized?: (size: number) => Uint8Array;
+  /**
+   * Optional: a platform unmask kernel (Node: `bufferutil` when installed), used as the
+   * Protocol's `unmask` when the options give none. Called without `this`.
+   */
+  readonly unmask?: (data: Uint8Array, key: number, phase: number) => boolean;
+  /**
+   * Optional: allocates buffers for outgoing bytes (Node: Buffer.allocUnsafe, pooled), used as
+   * the Protocol's `allocateOutput` when the options give none. Called without `this`.
+   */
+  readonly allocateOutput?: (size: number) => Uint8Array;
 }
 
 export interface TransportController {

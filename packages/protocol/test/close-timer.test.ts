@@ -1,7 +1,15 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { cancelClose, scheduleClose } from '../src/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A full GC, without needing `node --expose-gc` on the command line. */
+function forceGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 describe('the shared close timer', () => {
   it('fires a short timeout scheduled after a longer one, and not a cancelled one', async () => {
@@ -25,5 +33,38 @@ describe('the shared close timer', () => {
     scheduleClose(30, () => fired.push(2));
     await sleep(100);
     expect(fired).toEqual([1, 2]);
+  });
+
+  it('a cancelled entry lets go of its callback at once, long before its deadline', async () => {
+    // Regression: the queue kept cancelled entries, and with them the callback, the
+    // connection and its socket, until the deadline (60 s here).
+    const head = scheduleClose(60_000, () => {});
+    const refs: WeakRef<object>[] = [];
+    const entries = [];
+    for (let i = 0; i < 3; i++) {
+      const connection = { socket: new Uint8Array(1024) };
+      refs.push(new WeakRef(connection));
+      entries.push(scheduleClose(60_000, () => connection.socket.fill(0)));
+    }
+    for (const entry of entries) cancelClose(entry);
+    expect(entries.map((entry) => entry.active)).toEqual([false, false, false]);
+    // WeakRef targets stay alive until the current job ends.
+    await sleep(0);
+    forceGc();
+    expect(refs.map((ref) => ref.deref())).toEqual([undefined, undefined, undefined]);
+    cancelClose(head);
+  });
+
+  it('a fired entry lets go of its callback', async () => {
+    let ref: WeakRef<object> | undefined;
+    const entry = (() => {
+      const connection = { socket: new Uint8Array(1024) };
+      ref = new WeakRef(connection);
+      return scheduleClose(5, () => connection.socket.fill(1));
+    })();
+    await sleep(40);
+    expect(entry.active).toBe(false);
+    forceGc();
+    expect(ref!.deref()).toBeUndefined();
   });
 });

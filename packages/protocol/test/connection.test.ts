@@ -1,7 +1,9 @@
+import { decodeFrames } from '@ws/frame';
 import { describe, expect, it } from 'vitest';
 import {
   Connection,
   ConnectionClosedError,
+  Protocol,
   type Transport,
   type TransportController,
 } from '../src/index.js';
@@ -212,6 +214,68 @@ describe('Connection over a Transport', () => {
     await expect(conn.sendBinary(new Uint8Array(1))).rejects.toBeInstanceOf(ConnectionClosedError);
     await expect(conn.ping()).rejects.toBeInstanceOf(ConnectionClosedError);
     expect(() => conn.sendText(5 as unknown as string)).toThrow(TypeError);
+  });
+
+  it('sends waiting for their write reject with ConnectionClosedError when the transport closes', async () => {
+    const { transport, conn } = setup();
+    const written = conn.sendText('a');
+    await tick();
+    expect(transport.writes.length).toBe(1);
+    const queued = conn.sendText('b');
+    transport.controller.closed();
+    await expect(written).rejects.toBeInstanceOf(ConnectionClosedError);
+    await expect(queued).rejects.toBeInstanceOf(ConnectionClosedError);
+    expect(await conn.closed).toMatchObject({ code: 1006 });
+  });
+
+  it("writes only the written range of the transport's uninitialized output buffers", async () => {
+    // Buffers full of stale bytes, as Node's Buffer.allocUnsafe may return: none may leak.
+    const allocated: number[] = [];
+    const transport = new FakeTransport();
+    Object.assign(transport, {
+      allocateOutput: (size: number) => {
+        allocated.push(size);
+        return new Uint8Array(size).fill(0xee);
+      },
+    });
+    const server = new Connection(transport, { role: 'server' });
+    for (let i = 0; i < 40; i++) void server.sendText(`m${i}`.repeat(i));
+    void server.sendBinary(new Uint8Array(20_000).fill(7));
+    await tick();
+    expect(allocated.length).toBeGreaterThan(1);
+    const frames = decodeFrames(transport.written(), { role: 'client' });
+    if (!Array.isArray(frames)) throw frames;
+    expect(frames.length).toBe(41);
+    expect(frames.slice(0, 40).map((f) => new TextDecoder().decode(f.payload))).toEqual(
+      Array.from({ length: 40 }, (_, i) => `m${i}`.repeat(i)),
+    );
+    expect(frames[40]!.payload.every((byte) => byte === 7)).toBe(true);
+  });
+
+  it('a client masks a large payload into an output buffer, fully overwritten', () => {
+    const protocol = new Protocol({
+      role: 'client',
+      allocateOutput: (size) => new Uint8Array(size).fill(0xee),
+    });
+    const payload = new Uint8Array(70_000).map((_, i) => i & 0xff);
+    protocol.sendBinary(payload);
+    const out = concat(...protocol.bytesToSend());
+    const frames = decodeFrames(out, { role: 'server', maxPayloadLength: 1 << 20 });
+    if (!Array.isArray(frames)) throw frames;
+    expect(frames.length).toBe(1);
+    expect(Buffer.compare(frames[0]!.payload, payload)).toBe(0);
+    expect(payload[1]).toBe(1);
+  });
+
+  it('close() with no code sends an empty Close frame; close(1000) sends 1000', async () => {
+    const a = setup();
+    void a.conn.close();
+    await tick();
+    expect([...a.transport.written()]).toEqual([0x88, 0x00]);
+    const b = setup();
+    void b.conn.close(1000);
+    await tick();
+    expect([...b.transport.written()]).toEqual([0x88, 0x02, 0x03, 0xe8]);
   });
 
   it('close() validates at once and settles when the transport closed', async () => {

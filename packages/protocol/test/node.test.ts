@@ -155,6 +155,26 @@ describe('@ws/protocol/node over loopback sockets', () => {
     await client.close();
   });
 
+  it('large masked messages cross reads intact (bufferutil unmask, uninitialized masked copies)', async () => {
+    const { server, client } = await connectedPair();
+    server.on('message', (message) => {
+      if (message.type === 'binary') void server.sendBinary(message.data);
+    });
+    for (const size of [2047, 2048, 65_536, 300_001]) {
+      const payload = new Uint8Array(size);
+      for (let i = 0; i < size; i++) payload[i] = (i * 31 + size) & 0xff;
+      const copy = payload.slice();
+      void client.sendBinary(payload);
+      const echoed = await client.receive();
+      expect(echoed).toMatchObject({ type: 'binary' });
+      const data = (echoed as { data: Uint8Array }).data;
+      expect(Buffer.compare(data, copy)).toBe(0);
+      // §5.3: the client masked a copy; the caller's bytes are untouched.
+      expect(Buffer.compare(payload, copy)).toBe(0);
+    }
+    await client.close();
+  });
+
   it('backpressure: a server that does not consume pauses the socket; memory stays bounded', async () => {
     const { server, client, serverSocket } = await connectedPair({ readHighWaterMark: 256 * 1024 });
     const payload = new Uint8Array(64 * 1024);

@@ -400,6 +400,34 @@ describe('closing handshake (RFC 6455 §5.5.1, §7)', () => {
     expect(types(client.events)).toEqual(['close']);
   });
 
+  it('close() with no code sends a Close frame without a body; the peer reports 1005', () => {
+    const server = collect({ role: 'server' });
+    server.protocol.close();
+    const out = concat(...server.protocol.bytesToSend());
+    // §5.5.1: the body is optional: FIN + opcode 0x8, payload length 0.
+    expect([...out]).toEqual([0x88, 0x00]);
+    const client = collect({ role: 'client' });
+    client.protocol.receive(out);
+    expect(client.events).toEqual([{ type: 'close', code: 1005, reason: '', wasClean: true }]);
+  });
+
+  it('a client close() with no code: masked, empty; 1005 locally when the answer has no code', () => {
+    const client = collect({ role: 'client' });
+    client.protocol.close();
+    const frames = sentFrames(client.protocol);
+    expect(frames.map((f) => [f.opcode, f.payload.length])).toEqual([[Opcode.Close, 0]]);
+    client.protocol.receive(serverFrame(Opcode.Close));
+    expect(client.events).toEqual([{ type: 'close', code: 1005, reason: '', wasClean: true }]);
+  });
+
+  it('close(1000) still sends 1000, and a reason without a code is misuse', () => {
+    const { protocol } = collect();
+    expect(() => protocol.close(undefined, 'why')).toThrow(RangeError);
+    expect(protocol.state).toBe('open');
+    protocol.close(1000);
+    expect(sentFrames(protocol).map(closeCodeOf)).toEqual([1000]);
+  });
+
   it('validates close arguments at once, and a second close does nothing', () => {
     const { protocol } = collect();
     expect(() => protocol.close(1005)).toThrow(RangeError);
