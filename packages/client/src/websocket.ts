@@ -384,7 +384,10 @@ export class WebSocket extends EventTarget {
       );
       return;
     }
-    this.#connection!.close(closeCode ?? (closeReason === '' ? undefined : 1000), closeReason).catch(noop);
+    this.#connection!.close(
+      closeCode ?? (closeReason === '' ? undefined : 1000),
+      closeReason,
+    ).catch(noop);
   }
 
   #opened(error: HandshakeError | undefined, connection: ClientConnection | undefined): void {
