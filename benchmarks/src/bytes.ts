@@ -17,4 +17,5 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+export const KiB = 1024;
 export const MiB = 1024 * 1024;

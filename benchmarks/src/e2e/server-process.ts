@@ -7,7 +7,7 @@ import { type EchoServer, SERVER_ENV } from './control.js';
 import { findBun } from './servers/bun.js';
 
 /** tsx's loader (its package entry point), so Node server scripts run from their .ts source. */
-const TSX_LOADER = pathToFileURL(
+export const TSX_LOADER = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs'),
 ).href;
 

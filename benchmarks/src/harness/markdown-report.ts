@@ -47,6 +47,12 @@ const METRIC_LABELS: Record<string, string> = {
   serverCpuUsPerMsg: 'server CPU µs/msg',
   rssPerConnKiB: 'server RSS KiB/conn',
   heapPerConnKiB: 'server JS heap KiB/conn',
+  clientCpuUsPerMsg: 'client CPU µs/msg',
+  clientCpuUsPerConnect: 'client CPU µs/connect',
+  compressedRatio: 'compressed/original',
+  deflateRssPerConnKiB: 'RSS KiB/conn',
+  deflateExternalPerConnKiB: 'V8 external KiB/conn',
+  deflateHeapPerConnKiB: 'JS heap KiB/conn',
 };
 
 function sectionMarkdown(section: SectionOutcome, charts: readonly [string, string][]): string[] {

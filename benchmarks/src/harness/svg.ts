@@ -10,7 +10,7 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-const WIDTH = 760;
+const WIDTH = 900;
 const LABEL_WIDTH = 230;
 const BAR_AREA = 360;
 const BAR_HEIGHT = 18;

@@ -41,10 +41,11 @@ export function summaryTable(outcomes: readonly SectionOutcome[]): string[] {
   const lines = pad(rows);
   lines.splice(1, 0, '-'.repeat(Math.min(120, Math.max(...lines.map((l) => l.length)))));
   lines.push('');
+  const idWidth = Math.max(13, ...outcomes.map((o) => o.id.length));
   for (const outcome of outcomes) {
     const failed = outcome.checks.filter((c) => !c.ok).length;
     lines.push(
-      `${outcome.id.padEnd(13)} ${outcome.status.padEnd(11)} ${outcome.checks.length - failed}/${outcome.checks.length} checks ok, ${outcome.seconds.toFixed(1)} s${outcome.notes.length ? ` — ${outcome.notes[0]!.split('\n')[0]}` : ''}`,
+      `${outcome.id.padEnd(idWidth)} ${outcome.status.padEnd(11)} ${outcome.checks.length - failed}/${outcome.checks.length} checks ok, ${outcome.seconds.toFixed(1)} s${outcome.notes.length ? ` — ${outcome.notes[0]!.split('\n')[0]}` : ''}`,
     );
   }
   return lines;

@@ -21,6 +21,26 @@ export const METRIC_CHARTS: readonly { suffix: string; title: string; metric: Ch
     title: 'server JS heap per idle connection',
     metric: { key: 'heapPerConnKiB', unit: 'KiB JS heap/conn', lowerIsBetter: true },
   },
+  {
+    suffix: 'client-cpu',
+    title: 'client CPU per message',
+    metric: { key: 'clientCpuUsPerMsg', unit: 'µs CPU/msg', lowerIsBetter: true },
+  },
+  {
+    suffix: 'connect-cpu',
+    title: 'client CPU per connect',
+    metric: { key: 'clientCpuUsPerConnect', unit: 'µs CPU/connect', lowerIsBetter: true },
+  },
+  {
+    suffix: 'ratio',
+    title: 'compressed size / original',
+    metric: { key: 'compressedRatio', unit: 'compressed/original', lowerIsBetter: true },
+  },
+  {
+    suffix: 'conn-memory',
+    title: 'RSS per compressed connection',
+    metric: { key: 'deflateRssPerConnKiB', unit: 'KiB RSS/conn', lowerIsBetter: true },
+  },
 ];
 
 /** Replaces the results: latest.json, SVG charts per section with workloads, report.md; returns the paths. */

@@ -1,5 +1,8 @@
 import type { Section } from '../harness/types.js';
 import { base64Section } from './base64.js';
+import { clientConnectSection } from './client-connect.js';
+import { clientEchoSection } from './client-echo.js';
+import { deflateSection } from './deflate.js';
 import { echoSection } from './echo.js';
 import { frameCreateSection } from './frame-create.js';
 import { frameDecodeSection } from './frame-decode.js';
@@ -8,7 +11,7 @@ import { unmaskSection } from './unmask.js';
 import { utf8Section } from './utf8.js';
 
 /** Every section, in the order of the seed's `make test`, then the extra workloads and
- * the end-to-end echo runs. */
+ * the end-to-end echo runs, the clients and compression. */
 export const SECTIONS: readonly Section[] = [
   sha1Section,
   base64Section,
@@ -17,4 +20,7 @@ export const SECTIONS: readonly Section[] = [
   unmaskSection,
   utf8Section,
   echoSection,
+  clientEchoSection,
+  clientConnectSection,
+  deflateSection,
 ];
