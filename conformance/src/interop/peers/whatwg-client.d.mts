@@ -1,0 +1,4 @@
+export function runScenario(
+  WebSocketImpl: unknown,
+  base: string,
+): Promise<{ name: string; ok: boolean; detail: string }[]>;
