@@ -163,7 +163,16 @@ describe('upgrade() on an http.Server', () => {
     const response = await rawRequest(port, head);
     expect(response.status).toBe(431);
     await settled();
-    expect((results[0] as HandshakeError).status).toBe(431);
+    // Node 20 drops the headers past the count and emits 'upgrade': upgrade() must notice and
+    // answer 431 itself. Node 22+ answers 431 from its parser (HPE_HEADER_OVERFLOW) before any
+    // 'upgrade' event, so upgrade() is never called.
+    const nodeMajor = Number(process.versions.node.split('.')[0]);
+    if (nodeMajor < 22) {
+      expect(results).toHaveLength(1);
+      expect((results[0] as HandshakeError).status).toBe(431);
+    } else {
+      expect(results.every((result) => (result as HandshakeError).status === 431)).toBe(true);
+    }
   });
 
   it('answers 431 to header bytes over maxHeaderBytes', async () => {
