@@ -9,6 +9,7 @@ import {
   selectProtocol,
   validateRequest,
 } from '@ws/handshake';
+import { negotiateServer } from '@ws/permessage-deflate';
 import { cancelClose, scheduleClose } from '@ws/protocol';
 import { HandshakeError, type HandshakeErrorKind } from './errors.js';
 import type { UpgradeConfig, VerifyResult } from './options.js';
@@ -324,14 +325,26 @@ function accept(
   config: UpgradeConfig,
   hooks: HandshakeHooks,
 ): ServerConnection {
-  const response = acceptResponse({ key: accepted.key, protocol, headers: config.headers });
+  // RFC 7692 §5: accept the first permessage-deflate offer we can honour, or none.
+  const deflate =
+    config.perMessageDeflate === null
+      ? null
+      : negotiateServer(accepted.extensions, config.perMessageDeflate);
+  const response = acceptResponse({
+    key: accepted.key,
+    protocol,
+    extensions: deflate === null ? undefined : [deflate.response],
+    headers: config.headers,
+  });
   socket.write(response);
   socket.off('error', noop);
   const connection = new ServerConnection(
     socket,
     // An empty `head` is still a view of the whole read buffer it came from: not kept.
     head !== undefined && head.length > 0 ? head : undefined,
-    config.connection,
+    deflate === null
+      ? config.connection
+      : { ...config.connection, extensions: [deflate.extension] },
     protocol ?? '',
     hooks.owner,
   );

@@ -1,4 +1,5 @@
 import { type AcceptedHandshake, acceptResponse, type OutgoingHeaders } from '@ws/handshake';
+import { type DeflateOptions, resolveDeflateOptions } from '@ws/permessage-deflate';
 import { type ConnectionOptions, resolveLimits } from '@ws/protocol';
 import type { UpgradeRequest } from './request.js';
 
@@ -43,6 +44,11 @@ export interface UpgradeOptions extends ServerConnectionOptions {
   maxHeaderBytes?: number | undefined;
   /** Extra headers on the 101 response (e.g. Set-Cookie). */
   headers?: OutgoingHeaders | undefined;
+  /**
+   * permessage-deflate (RFC 7692): off by default; `true` accepts a client's offer with the
+   * defaults, an object tunes it (see `@ws/permessage-deflate`). Checked once, here.
+   */
+  perMessageDeflate?: boolean | DeflateOptions | undefined;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
@@ -57,6 +63,8 @@ export interface UpgradeConfig {
   maxHeaders: number;
   maxHeaderBytes: number;
   headers: OutgoingHeaders | undefined;
+  /** null when compression is off. */
+  perMessageDeflate: DeflateOptions | null;
   connection: ConnectionOptions;
 }
 
@@ -84,6 +92,7 @@ export function resolveUpgradeOptions(options: UpgradeOptions | undefined): Upgr
     maxHeaders = DEFAULT_MAX_HEADERS,
     maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES,
     headers,
+    perMessageDeflate,
     ...connection
   } = options ?? {};
   checkFunction('verify', verify);
@@ -106,6 +115,7 @@ export function resolveUpgradeOptions(options: UpgradeOptions | undefined): Upgr
     maxHeaders: checkInteger('maxHeaders', maxHeaders, 1),
     maxHeaderBytes: checkInteger('maxHeaderBytes', maxHeaderBytes, 1),
     headers,
+    perMessageDeflate: resolveDeflateOptions(perMessageDeflate, false),
     connection: { ...connection, role: 'server' },
   };
 }
