@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ChildLines } from './child-lines.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'node22-client.mjs');
 /** A real Node 22 binary from the npm registry (TOOLCHAIN.md); cached after the first run. */
@@ -29,32 +30,10 @@ export function parseEchoReply(line: string): EchoReply | string {
  * stdin/stdout, one command at a time.
  */
 export class Node22Client {
-  private lines: string[] = [];
-  private waiters: ((line: string) => void)[] = [];
-  private exited = false;
-  private stderr = '';
+  private readonly io: ChildLines;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    let pending = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => {
-      pending += text;
-      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-        this.deliver(pending.slice(0, end).trim());
-        pending = pending.slice(end + 1);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
-      this.stderr = (this.stderr + text).slice(-2000);
-    });
-    child.on('error', (error) => {
-      this.stderr += error.message;
-    });
-    child.on('exit', () => {
-      this.exited = true;
-      this.deliver('EXIT');
-    });
+    this.io = new ChildLines(child);
   }
 
   /** Starts the child and opens its connection; a string is the reason it could not. */
@@ -62,38 +41,15 @@ export class Node22Client {
     const child = spawn('npx', [...NPX_ARGS, SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new Node22Client(child);
     child.stdin.write(`OPEN ${port}\n`);
-    const line = await client.nextLine(timeoutMs);
+    const line = await client.io.next(timeoutMs);
     if (line === 'OPEN ok') return client;
     await client.stop();
-    return `Node 22 could not be started through npx (${line}${client.stderr ? `: ${client.stderr.trim().split('\n').at(-1)}` : ''})`;
-  }
-
-  private deliver(line: string): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(line);
-    else this.lines.push(line);
-  }
-
-  private nextLine(timeoutMs: number): Promise<string> {
-    const ready = this.lines.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    if (this.exited) return Promise.resolve('EXIT');
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== settle);
-        resolve('TIMEOUT');
-      }, timeoutMs);
-      const settle = (line: string) => {
-        clearTimeout(timer);
-        resolve(line);
-      };
-      this.waiters.push(settle);
-    });
+    return `Node 22 could not be started through npx (${line}${client.io.stderr ? `: ${client.io.stderr.trim().split('\n').at(-1)}` : ''})`;
   }
 
   async echo(size: number, count: number, burst: number): Promise<EchoReply> {
     this.child.stdin.write(`ECHO ${size} ${count} ${burst}\n`);
-    const reply = parseEchoReply(await this.nextLine(60_000));
+    const reply = parseEchoReply(await this.io.next(60_000));
     if (typeof reply === 'string') return { cpuMicros: 0, seconds: 0, problem: reply };
     return reply;
   }
@@ -101,15 +57,15 @@ export class Node22Client {
   /** The child's own check: 0 B, 125 B, 126 B and 70 KiB payloads echoed intact. */
   async verify(): Promise<string | undefined> {
     this.child.stdin.write('VERIFY\n');
-    const line = await this.nextLine(60_000);
+    const line = await this.io.next(60_000);
     return line === 'VERIFY ok' ? undefined : line.replace(/^VERIFY /, '');
   }
 
   /** Closes its stdin (it exits by itself); kills this one child if it has not gone in 5 s. */
   async stop(): Promise<void> {
-    if (this.exited) return;
+    if (this.io.exited) return;
     this.child.stdin.end();
-    const gone = await this.nextLine(5_000);
-    if (gone !== 'EXIT' && !this.exited) this.child.kill('SIGKILL');
+    const gone = await this.io.next(5_000);
+    if (gone !== 'EXIT' && !this.io.exited) this.child.kill('SIGKILL');
   }
 }

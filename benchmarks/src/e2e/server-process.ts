@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ChildLines } from './child-lines.js';
 import { type EchoServer, SERVER_ENV } from './control.js';
 import { findBun } from './servers/bun.js';
 
@@ -35,32 +36,13 @@ export async function discoverServers(): Promise<ServerEntry[]> {
 
 /** A running server child process, spoken to over its stdin/stdout (see control.ts). */
 export class ServerProcess {
-  private lines: string[] = [];
-  private waiters: ((line: string) => void)[] = [];
-  private exited = false;
-  private stderr = '';
+  private readonly io: ChildLines;
 
   private constructor(
     readonly name: string,
     private readonly child: ChildProcessWithoutNullStreams,
   ) {
-    let pending = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => {
-      pending += text;
-      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-        this.deliver(pending.slice(0, end).trim());
-        pending = pending.slice(end + 1);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
-      this.stderr = (this.stderr + text).slice(-2000);
-    });
-    child.on('exit', () => {
-      this.exited = true;
-      this.deliver('EXIT');
-    });
+    this.io = new ChildLines(child);
   }
 
   static async start(
@@ -81,61 +63,38 @@ export class ServerProcess {
     }
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const server = new ServerProcess(entry.server.name, child);
-    const line = await server.nextLine(timeoutMs);
+    const line = await server.io.next(timeoutMs);
     const match = /^READY (\d+)$/.exec(line);
     if (match === null) {
       server.stop();
-      throw new Error(`${entry.server.name} did not start: ${line} ${server.stderr}`);
+      throw new Error(`${entry.server.name} did not start: ${line} ${server.io.stderr}`);
     }
     return { process: server, port: Number(match[1]) };
-  }
-
-  private deliver(line: string): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(line);
-    else this.lines.push(line);
-  }
-
-  private nextLine(timeoutMs: number): Promise<string> {
-    const ready = this.lines.shift();
-    if (ready !== undefined) return Promise.resolve(ready);
-    if (this.exited) return Promise.resolve('EXIT');
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== settle);
-        resolve('TIMEOUT');
-      }, timeoutMs);
-      const settle = (line: string) => {
-        clearTimeout(timer);
-        resolve(line);
-      };
-      this.waiters.push(settle);
-    });
   }
 
   /** The server process's own CPU time so far (user + system), in microseconds. */
   async cpuMicros(): Promise<number> {
     this.child.stdin.write('CPU\n');
-    const line = await this.nextLine(10_000);
+    const line = await this.io.next(10_000);
     const match = /^CPU (\d+) (\d+)$/.exec(line);
-    if (match === null) throw new Error(`${this.name}: no CPU answer (${line}) ${this.stderr}`);
+    if (match === null) throw new Error(`${this.name}: no CPU answer (${line}) ${this.io.stderr}`);
     return Number(match[1]) + Number(match[2]);
   }
 
   /** The server process's resident set size and JS heap in use, in bytes, after a full GC. */
   async memory(): Promise<{ rss: number; heapUsed: number }> {
     this.child.stdin.write('MEM\n');
-    const line = await this.nextLine(10_000);
+    const line = await this.io.next(10_000);
     const match = /^MEM (\d+) (\d+)$/.exec(line);
-    if (match === null) throw new Error(`${this.name}: no MEM answer (${line}) ${this.stderr}`);
+    if (match === null) throw new Error(`${this.name}: no MEM answer (${line}) ${this.io.stderr}`);
     return { rss: Number(match[1]), heapUsed: Number(match[2]) };
   }
 
   /** Closes its stdin (it exits by itself); kills this one child if it has not gone in 5 s. */
   async stop(): Promise<void> {
-    if (this.exited) return;
+    if (this.io.exited) return;
     this.child.stdin.end();
-    const gone = await this.nextLine(5_000);
-    if (gone !== 'EXIT' && !this.exited) this.child.kill('SIGKILL');
+    const gone = await this.io.next(5_000);
+    if (gone !== 'EXIT' && !this.io.exited) this.child.kill('SIGKILL');
   }
 }
