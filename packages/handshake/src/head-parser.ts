@@ -140,6 +140,12 @@ class HeadScanner {
     while (i < end) {
       const cr = bytes.indexOf(CR, i);
       if (cr === -1 || cr + 1 >= end) {
+        // RFC 7230 §3: a LF without its CR never ends a line here. Answer it now rather than wait
+        // (until the timeout) for a CR that a bare-LF client never sends.
+        const lf = bytes.indexOf(LF, i);
+        if (lf !== -1 && (cr === -1 || lf < cr)) {
+          return error(400, `bare LF at byte ${lf}: header lines must end with CRLF`);
+        }
         this.steps += (cr === -1 ? end : cr) - i;
         i = cr === -1 ? end : cr;
         break;

@@ -158,6 +158,9 @@ describe('parseRequestHead: strict HTTP/1.1', () => {
   const badRequests: [string, string][] = [
     ['GET / HTTP/1.1\nHost: a\r\n\r\n', 'bare LF'],
     ['GET / HTTP/1.1\r\nHost: a\n\r\n', 'bare LF'],
+    // LF-only heads never send a CR: answered at the first LF, not left to the timeout.
+    ['GET / HTTP/1.1\nHost: a\n\n', 'bare LF'],
+    ['GET / HTTP/1.1\r\nHost: a\nX: b\n\n', 'bare LF'],
     ['GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n', 'bare CR'],
     ['GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n', 'obsolete line folding'],
     ['GET / HTTP/1.1\r\n\tHost: a\r\n\r\n', 'obsolete line folding'],
