@@ -8,7 +8,7 @@ import {
   parseResponseHead,
   validateResponse,
 } from '@ws/handshake';
-import { cancel, type Deadline, schedule } from './deadlines.js';
+import { type CloseTimerEntry, cancelClose, scheduleClose } from '@ws/protocol';
 import { HandshakeError } from './errors.js';
 import { type SocketPhase, socketErrorKind } from './socket.js';
 
@@ -57,7 +57,7 @@ export class ClientHandshake {
   #reader: HeadReader<'response'> | undefined;
   readonly #callback: HandshakeCallback;
   #phase: SocketPhase;
-  #timer: Deadline | undefined;
+  #timer: CloseTimerEntry | undefined;
   #settled = false;
 
   readonly #onData = (chunk: Buffer): void => this.#data(chunk);
@@ -103,7 +103,7 @@ export class ClientHandshake {
     settings.signal?.addEventListener('abort', this.#onAbort);
     if (settings.timeout !== Number.POSITIVE_INFINITY) {
       // One shared timer for every pending handshake, not one setTimeout per socket.
-      this.#timer = schedule(settings.timeout, () => {
+      this.#timer = scheduleClose(settings.timeout, () => {
         this.#fail(
           new HandshakeError(
             'timeout',
@@ -201,7 +201,7 @@ export class ClientHandshake {
     socket.removeListener('end', this.#onEnd);
     socket.removeListener('close', this.#onEnd);
     this.#settings.signal?.removeEventListener('abort', this.#onAbort);
-    cancel(this.#timer);
+    cancelClose(this.#timer);
   }
 
   #fail(error: HandshakeError): void {

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { heldCloseEntries } from '../src/close-timer.js';
 import { cancelClose, scheduleClose } from '../src/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,5 +67,41 @@ describe('the shared close timer', () => {
     expect(entry.active).toBe(false);
     forceGc();
     expect(ref!.deref()).toBeUndefined();
+  });
+
+  // Moved from @ws/client, whose handshake deadlines now use this timer.
+  it('a throwing callback does not stop the others; a callback may cancel another', async () => {
+    const fired: string[] = [];
+    let later: ReturnType<typeof scheduleClose> | undefined;
+    scheduleClose(15, () => {
+      throw new Error('boom');
+    });
+    scheduleClose(15, () => {
+      fired.push('second');
+      cancelClose(later);
+    });
+    later = scheduleClose(15, () => fired.push('cancelled from a callback'));
+    scheduleClose(15, () => fired.push('fourth'));
+    await sleep(60);
+    expect(fired).toEqual(['second', 'fourth']);
+  });
+
+  it('cancelled entries do not pile up (settled handshakes are not kept until their deadline)', () => {
+    const before = heldCloseEntries();
+    let peak = 0;
+    for (let i = 0; i < 20_000; i++) {
+      cancelClose(scheduleClose(600_000, () => {}));
+      peak = Math.max(peak, heldCloseEntries() - before);
+    }
+    expect(peak).toBeLessThanOrEqual(128);
+    // A long-lived entry among them stays.
+    let fired = false;
+    const keep = scheduleClose(600_000, () => {
+      fired = true;
+    });
+    for (let i = 0; i < 1000; i++) cancelClose(scheduleClose(600_000, () => {}));
+    expect(keep.active).toBe(true);
+    cancelClose(keep);
+    expect(fired).toBe(false);
   });
 });
