@@ -66,9 +66,21 @@ export interface FrameCodecApi {
   encodeFrame(frame: FrameInit, options?: EncodeOptions): Uint8Array;
   encodeFrameParts(frame: FrameInit, options?: EncodeOptions): [Uint8Array, Uint8Array];
   FrameDecoder: new (
-    options: { role: 'server' | 'client'; maxPayloadLength?: number },
+    options: {
+      role: 'server' | 'client';
+      maxPayloadLength?: number;
+      /** Added with the frame-perf work; older builds ignore it (the driver checks). */
+      allocate?: (length: number) => Uint8Array;
+    },
     handler: FrameHandler,
   ) => FrameDecoderLike;
+  writeHeader(
+    target: Uint8Array,
+    offset: number,
+    fields: { fin: boolean; rsv1: boolean; rsv2: boolean; rsv3: boolean; opcode: number },
+    payloadLength: number,
+    maskKey?: Uint8Array,
+  ): number;
   decodeFrames(
     bytes: Uint8Array,
     options: { role: 'server' | 'client' },
@@ -129,6 +141,7 @@ export const loadFrameCodec = () =>
     'encodeFrameParts',
     'FrameDecoder',
     'decodeFrames',
+    'writeHeader',
   ]);
 export const loadMask = () => loadPackage<MaskApi>('@ws/frame', ['mask', 'unmask', 'maskCopy']);
 export const loadUtf8 = () => loadPackage<Utf8Api>('@ws/frame', ['isValidUtf8', 'Utf8Validator']);

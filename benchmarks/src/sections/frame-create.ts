@@ -76,7 +76,19 @@ function wsOptions(masked: boolean) {
 /**
  * Like for like: unmasked, ours encodeFrameParts and ws both return [header, payload] without
  * copying the payload; masked, ours encodeFrame and ws (readOnly) both write header and masked
- * copy into one new buffer with a pooled random key. The other shape of ours is shown as well.
+ * copy into one new buffer with a pooled random key. The other shapes of ours are shown as well.
+ *
+ * Fairness, checked in ws 8.23's lib/sender.js: with `mask: true` and no `maskBuffer` /
+ * `generateMask`, ws takes its key from an 8 KiB `randomFillSync` pool (ours: an 8 KiB
+ * `getRandomValues` pool); `readOnly: true` makes it merge header and masked copy into one
+ * `Buffer.allocUnsafe` (pooled, not zero-filled; ours: a 64 KiB slab zero-filled once), masking
+ * with a JS loop below 48 bytes and bufferutil's native code from 48. It returns `[buffer]` (one
+ * array more than ours). `readOnly: false` would mask the caller's data in place instead, which
+ * is what `encodeFrameParts(…, { maskInPlace: true })` does. Unmasked, ws returns
+ * `[Buffer.allocUnsafe(2–10) header, data]`, like encodeFrameParts. So both sides do the same
+ * work; ws's only extra is the result array. The headline is encodeFrame / encodeFrameParts,
+ * what a user calls; `writeHeader` into the caller's own buffer (no allocation at all) is shown
+ * as another shape.
  */
 function candidates(
   api: FrameCodecApi,
@@ -86,6 +98,8 @@ function candidates(
 ): Candidate[] {
   const init = { opcode: OPCODE_BINARY, payload };
   const buffer = asBuffer(payload);
+  const headerTarget = new Uint8Array(14);
+  const fields = { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: OPCODE_BINARY };
   const list: Candidate[] = masked
     ? [
         opCandidate('ours encodeFrame', 'ours', () => api.encodeFrame(init, { mask: true })),
@@ -96,6 +110,9 @@ function candidates(
     : [
         opCandidate('ours encodeFrameParts', 'ours', () => api.encodeFrameParts(init)),
         opCandidate('ours encodeFrame', 'ours', () => api.encodeFrame(init)),
+        opCandidate('ours writeHeader into a caller buffer', 'ours', () =>
+          api.writeHeader(headerTarget, 0, fields, payload.length),
+        ),
       ];
   const options = wsOptions(masked);
   for (const instance of ws)

@@ -28,10 +28,19 @@ export type DecodeDriver = (
   tally: Tally,
 ) => void;
 
-export function oursDriver(api: FrameCodecApi): DecodeDriver {
+/**
+ * `allocate`: where the decoder gets the buffer of a frame that spans chunks. Default (none):
+ * `new Uint8Array(length)`, pure web APIs, which zero-fills; a Node binding passes
+ * `Buffer.allocUnsafe`, which does not (every byte is overwritten before the frame is handed out).
+ */
+export function oursDriver(
+  api: FrameCodecApi,
+  allocate?: (length: number) => Uint8Array,
+): DecodeDriver {
+  const options = allocate === undefined ? {} : { allocate };
   return (role, chunks, tally) => {
     const decoder = new api.FrameDecoder(
-      { role, maxPayloadLength: MAX_PAYLOAD },
+      { role, maxPayloadLength: MAX_PAYLOAD, ...options },
       {
         onFrame(frame) {
           tally.frames++;
@@ -116,14 +125,16 @@ export function decodePass(
 export function verifyOurs(
   api: FrameCodecApi,
   prepared: readonly PreparedStream[],
+  allocate?: (length: number) => Uint8Array,
 ): string | undefined {
+  const options = allocate === undefined ? {} : { allocate };
   for (const { stream, scratch, chunks } of prepared) {
     scratch.set(stream.bytes);
     const lengths: number[] = [];
     let digest = 0x811c9dc5;
     let problem: string | undefined;
     const decoder = new api.FrameDecoder(
-      { role: stream.role, maxPayloadLength: MAX_PAYLOAD },
+      { role: stream.role, maxPayloadLength: MAX_PAYLOAD, ...options },
       {
         onFrame(frame) {
           if (frame.opcode !== 0x2 || !frame.fin || frame.rsv1 || frame.rsv2 || frame.rsv3)
@@ -181,6 +192,9 @@ const CHUNKING_LABELS: Record<keyof typeof CHUNKINGS, string> = {
   random4k: 'random 1 B–4 KiB chunks',
 };
 
+/** Node's uninitialised allocation, as a Node binding hands it to the decoder. */
+const allocUnsafe = (length: number): Uint8Array => Buffer.allocUnsafe(length);
+
 let corpusCache: Corpus | undefined;
 export function corpus(): Corpus {
   corpusCache ??= generateCorpus();
@@ -209,6 +223,10 @@ export const frameDecodeSection: Section = {
         `frame decode (${CHUNKING_LABELS[key]}): every frame's length and payload as generated`,
         () => verifyOurs(loaded.api, prepared[key]),
       );
+      ctx.verify(
+        `frame decode (${CHUNKING_LABELS[key]}, allocate: Buffer.allocUnsafe): every frame's length and payload as generated`,
+        () => verifyOurs(loaded.api, prepared[key], allocUnsafe),
+      );
     }
     const counted: string[] = [];
     const tally = decodePass(oursDriver(loaded.api), prepared.fixed64k, counted);
@@ -228,6 +246,13 @@ export const frameDecodeSection: Section = {
         title: `checking decoding of frame (${CHUNKING_LABELS[key]})`,
         candidates: [
           decodeCandidate('ours', 'ours', oursDriver(loaded.api), streams, problems),
+          decodeCandidate(
+            'ours, allocate: Buffer.allocUnsafe',
+            'ours',
+            oursDriver(loaded.api, allocUnsafe),
+            streams,
+            problems,
+          ),
           decodeCandidate(
             ws.withBufferutil.label,
             'reference',

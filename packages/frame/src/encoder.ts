@@ -4,8 +4,13 @@
  * ones a peer must reject (reserved opcodes, RSV bits, long control frames), so tests and
  * conformance suites can produce them; only what cannot be put on the wire throws.
  */
-import { maskCopy, unmask } from './mask.js';
-import { defaultMaskKeySource, type MaskKeySource } from './mask-key.js';
+import { maskCopy, maskPacked, packKey } from './mask.js';
+import {
+  defaultMaskKeySource,
+  defaultPooledSource,
+  type MaskKeySource,
+  PooledMaskKeySource,
+} from './mask-key.js';
 import { outputPool } from './pool.js';
 
 /** A frame to encode. `fin` defaults to true, the RSV bits to false. */
@@ -117,12 +122,29 @@ export function encodeFrame(frame: FrameInit, options?: EncodeOptions): Uint8Arr
   }
   const keyOffset = lengthFieldSize(n);
   const start = keyOffset + 4;
+  const source = options!.maskSource;
+  if (maskOption === true && (source === undefined || source instanceof PooledMaskKeySource)) {
+    // The key is taken before the allocation: a user's fill() may itself encode frames.
+    const key = (source === undefined ? defaultPooledSource : source).nextWord();
+    const out = outputPool.allocate(start + n, start);
+    putHeader(out, 0, b0, n, true);
+    const wordIndex = outputPool.wordIndex;
+    if (wordIndex >= 0) {
+      // §5.3: the payload is masked with the key written into the header.
+      maskFused(payload, out, start, key, outputPool.words, wordIndex);
+      return out;
+    }
+    // Not pooled (over 4 KiB): the key's bytes in the platform's order, then the kernel.
+    new DataView(out.buffer, out.byteOffset + keyOffset, 4).setInt32(0, key, LITTLE_ENDIAN);
+    maskCopy(payload, out, start, out.subarray(keyOffset, start));
+    return out;
+  }
   const out = outputPool.allocate(start + n, start);
   // Read now: a user's maskSource.next() below could allocate from the pool itself.
   const words = outputPool.words;
   const wordIndex = outputPool.wordIndex;
   putHeader(out, 0, b0, n, true);
-  putKey(out, keyOffset, maskOption, options!.maskSource);
+  putKey(out, keyOffset, maskOption, source);
   // §5.3: the payload is masked with the key just written into the header.
   maskInto(payload, out, start, out, keyOffset, words, wordIndex);
   return out;
@@ -145,27 +167,34 @@ export function encodeFrameParts(
   const b0 = firstByte(frame.fin !== false, frame.rsv1, frame.rsv2, frame.rsv3, opcode);
   const maskOption = options === undefined ? undefined : options.mask;
   if (maskOption === undefined || maskOption === false) {
+    // Not from the slab: measured 1.00–1.05× the speed of a slab view here, not worth making
+    // a 2-byte header keep a 64 KiB slab alive.
     const header = new Uint8Array(lengthFieldSize(n));
     putHeader(header, 0, b0, n, false);
     return [header, payload];
   }
   const keyOffset = lengthFieldSize(n);
+  // Not from the slab: measured 1.00–1.05× the speed of a slab view here (V8 allocates a
+  // header this small on its heap).
   const header = new Uint8Array(keyOffset + 4);
   putHeader(header, 0, b0, n, true);
   putKey(header, keyOffset, maskOption, options!.maskSource);
-  // A copy of the key, not header.subarray(): on V8 a subarray of an array this small moves
-  // its bytes off-heap first (measured: ≈ 1 µs per frame).
-  const key = new Uint8Array(4);
-  key[0] = header[keyOffset]!;
-  key[1] = header[keyOffset + 1]!;
-  key[2] = header[keyOffset + 2]!;
-  key[3] = header[keyOffset + 3]!;
   if (options!.maskInPlace === true) {
-    unmask(payload, key);
+    // §5.3: the payload is masked with the key just written into the header.
+    maskPacked(
+      payload,
+      packKey(
+        header[keyOffset]!,
+        header[keyOffset + 1]!,
+        header[keyOffset + 2]!,
+        header[keyOffset + 3]!,
+      ),
+      0,
+    );
     return [header, payload];
   }
   const masked = outputPool.allocate(n, 0);
-  maskInto(payload, masked, 0, key, 0, outputPool.words, outputPool.wordIndex);
+  maskInto(payload, masked, 0, header, keyOffset, outputPool.words, outputPool.wordIndex);
   return [header, masked];
 }
 
@@ -261,8 +290,9 @@ function maskInto(
   wordIndex: number,
 ): void {
   if (wordIndex < 0) {
-    // Not a subarray of a small on-heap key: V8 would first move its bytes off-heap.
-    const key = keyOffset === 0 ? keyBytes : keyBytes.subarray(keyOffset, keyOffset + 4);
+    // A copy, not a subarray: a subarray of a small on-heap header (encodeFrameParts) makes V8
+    // move its bytes off-heap first (measured ≈ 1 µs per frame).
+    const key = keyOffset === 0 ? keyBytes : keyBytes.slice(keyOffset, keyOffset + 4);
     maskCopy(payload, target, start, key);
     return;
   }
@@ -296,6 +326,58 @@ function maskInto(
     }
   }
   for (let i = n & ~3; i < n; i++) target[start + i] = payload[i]! ^ keyBytes[keyOffset + (i & 3)]!;
+}
+
+/**
+ * The masked fast path (§5.3): writes the key word just before `target[start]` and
+ * `payload[i] ^ key[i & 3]` from `start` on, in one pass through the slab's 32-bit words.
+ * `key` is in the platform's byte order (as read from the key pool through an Int32Array), so
+ * its word store lays down the key bytes in order and XORs with words packed in that same order.
+ * `target` is pooled with `start` as its alignAt (so `start` sits on word `wordIndex`).
+ * Below WORD_MASK_MIN bytes each word is built from 4 payload bytes and XORed as it is stored
+ * (one pass, no set() call); from it, set() then XOR in place, unrolled by 4.
+ * Measured against ws 8 + bufferutil (Node 20, CPU time, 31 interleaved rounds): masked 32, 64
+ * and 128-byte frames at 2.13×, 1.87× and 1.81× its rate, from 1.84×, 1.65× and 1.25×. Half of
+ * what remains is the output view (≈ 20 ns) and its young-generation GC, which ws pays too.
+ */
+function maskFused(
+  payload: Uint8Array,
+  target: Uint8Array,
+  start: number,
+  key: number,
+  words: Int32Array,
+  wordIndex: number,
+): void {
+  words[wordIndex - 1] = key;
+  const n = payload.length;
+  const end = n & ~3;
+  let w = wordIndex;
+  if (n >= WORD_MASK_MIN) {
+    target.set(payload, start);
+    // Unrolled by 4: measured ≈ 1.5× the plain loop at 128 B (its loop overhead dominated).
+    const last = wordIndex + (n >>> 2);
+    for (; w + 4 <= last; w += 4) {
+      words[w]! ^= key;
+      words[w + 1]! ^= key;
+      words[w + 2]! ^= key;
+      words[w + 3]! ^= key;
+    }
+    for (; w < last; w++) words[w]! ^= key;
+  } else if (LITTLE_ENDIAN) {
+    for (let i = 0; i < end; i += 4, w++) {
+      words[w] =
+        (payload[i]! | (payload[i + 1]! << 8) | (payload[i + 2]! << 16) | (payload[i + 3]! << 24)) ^
+        key;
+    }
+  } else {
+    for (let i = 0; i < end; i += 4, w++) {
+      words[w] =
+        ((payload[i]! << 24) | (payload[i + 1]! << 16) | (payload[i + 2]! << 8) | payload[i + 3]!) ^
+        key;
+    }
+  }
+  // The last 0–3 bytes, with the key bytes just written at target[start - 4 ..].
+  for (let i = end; i < n; i++) target[start + i] = payload[i]! ^ target[start - 4 + (i & 3)]!;
 }
 
 function checkPayload(payload: Uint8Array): void {

@@ -738,3 +738,113 @@ describe('caller misuse throws', () => {
     ).not.toThrow();
   });
 });
+
+describe('options.allocate (buffers for frames that span chunks)', () => {
+  /** An allocator that hands out dirty memory, as Buffer.allocUnsafe may, and logs each length. */
+  const dirty = (lengths: number[]) => (length: number) => {
+    lengths.push(length);
+    return new Uint8Array(length).fill(0xee);
+  };
+
+  it(
+    'yields the same frames at every split point, with dirty buffers (fast-check)',
+    HANG_GUARD,
+    () => {
+      const small = streamArb.filter(({ bytes }) => bytes.length <= 300);
+      fc.assert(
+        fc.property(small, ({ role, frames, bytes }) => {
+          const expected = frames.map(frameEvent);
+          for (let i = 0; i <= bytes.length; i++) {
+            for (const cuts of [[i], [i, i + 3], [i, i + 1, i + 2, i + 7]]) {
+              const lengths: number[] = [];
+              const chunks = split(bytes, cuts);
+              expect(run({ role, ...all, allocate: dirty(lengths) }, chunks).events).toEqual(
+                expected,
+              );
+              // Only a frame that spans chunks asks for a buffer, of exactly its payload length.
+              for (const length of lengths)
+                expect(frames.some((f) => f.payload.length === length)).toBe(true);
+            }
+          }
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
+
+  it(
+    'yields the same frames in random chunkings of large streams, with dirty buffers',
+    HANG_GUARD,
+    () => {
+      fc.assert(
+        fc.property(
+          streamArb,
+          fc.array(fc.nat(), { maxLength: 12 }),
+          ({ role, frames, bytes }, cuts) => {
+            const lengths: number[] = [];
+            const scaled = cuts.map((c) => c % (bytes.length + 1));
+            expect(
+              run({ role, ...all, allocate: dirty(lengths) }, split(bytes, scaled)).events,
+            ).toEqual(frames.map(frameEvent));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    },
+  );
+
+  it('is asked only for frames that span chunks, and its buffer is the payload', () => {
+    const frames = [patterned(300, 1), patterned(5, 2), patterned(70_000, 3)];
+    const bytes = concat(
+      frames.map((payload) => encodeFrame({ opcode: 2, payload }, { mask: KEY })),
+    );
+    const buffers: Uint8Array[] = [];
+    const payloads: Uint8Array[] = [];
+    const decoder = new FrameDecoder(
+      {
+        role: 'server',
+        allocate(length) {
+          const b = new Uint8Array(length).fill(0x55);
+          buffers.push(b);
+          return b;
+        },
+      },
+      { onFrame: (f) => payloads.push(f.payload), onError: (e) => expect.fail(e.message) },
+    );
+    // The 300-byte frame spans the first cut, the 5-byte one lies inside a chunk, the 70,000-byte one spans.
+    for (const chunk of split(bytes, [100, 320, 1000, 40_000])) decoder.push(chunk);
+    expect(payloads.map((p) => p.length)).toEqual([300, 5, 70_000]);
+    expect(buffers.map((b) => b.length)).toEqual([300, 70_000]);
+    expect(payloads[0]).toBe(buffers[0]);
+    expect(payloads[2]).toBe(buffers[1]);
+    for (const [i, p] of payloads.entries()) expect(p).toEqual(frames[i]);
+  });
+
+  it('a throwing allocator is payload-too-large (a value); a wrong one is caller misuse', () => {
+    const bytes = encodeFrame({ opcode: 2, payload: new Uint8Array(200) }, { mask: KEY });
+    const chunks = split(bytes, [50]);
+    const failing = run(
+      {
+        role: 'server',
+        allocate() {
+          throw new RangeError('no memory');
+        },
+      },
+      chunks,
+    );
+    expect(failing.events).toEqual([
+      { type: 'error', kind: 'payload-too-large', closeCode: 1009, fatal: true },
+    ]);
+    expect(failing.decoder.stopped).toBe(true);
+    const wrong = new FrameDecoder(
+      { role: 'server', allocate: (n) => new Uint8Array(n - 1) },
+      { onFrame() {}, onError() {} },
+    );
+    expect(() => wrong.push(bytes.slice(0, 50))).toThrow(TypeError);
+    expect(wrong.stopped).toBe(true);
+    expect(
+      () =>
+        new FrameDecoder({ role: 'server', allocate: 1 as never }, { onFrame() {}, onError() {} }),
+    ).toThrow(TypeError);
+  });
+});

@@ -224,3 +224,128 @@ describe('writeHeader', () => {
     );
   });
 });
+
+/** A deterministic fill (xorshift32 from `seed`) and its twin, for key-by-key expectations. */
+function seededFill(seed: number) {
+  let x = seed | 1;
+  return (bytes: Uint8Array) => {
+    for (let i = 0; i < bytes.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[i] = x & 0xff;
+    }
+  };
+}
+
+const plain = (opcode: number, payload: Uint8Array) => ({
+  fin: true,
+  rsv1: false,
+  rsv2: false,
+  rsv3: false,
+  opcode,
+  payload,
+});
+
+const fusedLengths = [
+  0, 1, 2, 3, 4, 5, 7, 8, 31, 32, 33, 63, 64, 65, 67, 125, 126, 4082, 4086, 4087, 4090, 4097, 70000,
+];
+
+describe('masked encoding with a pooled key source (the fused path)', () => {
+  const frameArb = fc.record({
+    fin: fc.boolean(),
+    rsv1: fc.boolean(),
+    rsv2: fc.boolean(),
+    rsv3: fc.boolean(),
+    opcode: fc.integer({ min: 0, max: 15 }),
+    payload: fc.oneof(
+      { weight: 4, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...fusedLengths), fc.nat())
+          .map(([n, s]) => new Uint8Array(n).map((_, i) => (i * 13 + s) & 0xff)),
+      },
+    ),
+  });
+  // A payload at any byteOffset of a larger buffer (the word loop reads it byte by byte).
+  const offsetFrameArb = fc.tuple(frameArb, fc.integer({ min: 0, max: 7 })).map(([f, offset]) => {
+    const backing = new Uint8Array(f.payload.length + offset + 3);
+    backing.set(f.payload, offset);
+    return { ...f, payload: backing.subarray(offset, offset + f.payload.length) };
+  });
+
+  it('equals the reference with the key the source hands out, frame after frame (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(offsetFrameArb, { minLength: 1, maxLength: 12 }),
+        fc.integer(),
+        fc.constantFrom(4, 8, 12, 8192),
+        (frames, seed, poolSize) => {
+          // Two sources over the same fill: one encodes, its twin says which key comes next.
+          const maskSource = createMaskKeySource(seededFill(seed), poolSize);
+          const twin = createMaskKeySource(seededFill(seed), poolSize);
+          for (const frame of frames) {
+            const key = new Uint8Array(4);
+            twin.next(key, 0);
+            const before = frame.payload.slice();
+            expect(encodeFrame(frame, { mask: true, maskSource })).toEqual(
+              referenceEncode(frame, key),
+            );
+            expect(frame.payload).toEqual(before);
+          }
+        },
+      ),
+    );
+  });
+
+  it('encodeFrameParts (copy and in place) equals the reference with the pooled key (fast-check)', () => {
+    fc.assert(
+      fc.property(offsetFrameArb, fc.integer(), fc.boolean(), (frame, seed, inPlace) => {
+        const maskSource = createMaskKeySource(seededFill(seed), 8);
+        const key = new Uint8Array(4);
+        createMaskKeySource(seededFill(seed), 8).next(key, 0);
+        const before = frame.payload.slice();
+        const [header, payload] = encodeFrameParts(frame, {
+          mask: true,
+          maskSource,
+          maskInPlace: inPlace,
+        });
+        expect(concat([header, payload])).toEqual(
+          referenceEncode({ ...frame, payload: before }, key),
+        );
+        if (inPlace) expect(payload).toBe(frame.payload);
+        else expect(frame.payload).toEqual(before);
+      }),
+    );
+  });
+
+  it('at every length 0–300 and across slab boundaries, earlier frames survive later ones', () => {
+    const maskSource = createMaskKeySource(seededFill(7), 12);
+    const twin = createMaskKeySource(seededFill(7), 12);
+    const kept: [Uint8Array, Uint8Array][] = [];
+    // 301 lengths × 3 rounds ≈ 140 KiB of frames: more than two 64 KiB slabs.
+    for (let round = 0; round < 3; round++) {
+      for (let n = 0; n <= 300; n++) {
+        const frame = plain(
+          2,
+          new Uint8Array(n).map((_, i) => (i + n + round) & 0xff),
+        );
+        const key = new Uint8Array(4);
+        twin.next(key, 0);
+        kept.push([encodeFrame(frame, { mask: true, maskSource }), referenceEncode(frame, key)]);
+      }
+    }
+    for (const [out, expected] of kept) expect(out).toEqual(expected);
+  });
+
+  it('the default source: a random key per frame, and the frame decodes back', () => {
+    for (const n of fusedLengths) {
+      const payload = new Uint8Array(n).map((_, i) => (i * 5 + 1) & 0xff);
+      const out = encodeFrame({ opcode: 2, payload }, { mask: true });
+      const keyAt = n <= 125 ? 2 : n <= 65535 ? 4 : 10;
+      const key = out.slice(keyAt, keyAt + 4);
+      expect(out).toEqual(referenceEncode(plain(2, payload), key));
+    }
+  });
+});

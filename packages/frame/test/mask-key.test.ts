@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMaskKeySource, defaultMaskKeySource } from '../src/mask-key.js';
+import { createMaskKeySource, defaultMaskKeySource, PooledMaskKeySource } from '../src/mask-key.js';
 
 /** A deterministic fill: 0, 1, 2, … continuing across calls; counts its calls. */
 function countingFill() {
@@ -78,5 +78,27 @@ describe('defaultMaskKeySource', () => {
     defaultMaskKeySource.next(a, 0);
     defaultMaskKeySource.next(b, 0);
     expect(a).not.toEqual(b);
+  });
+});
+
+describe('PooledMaskKeySource.nextWord (@internal, the encoder’s 32-bit key read)', () => {
+  it('stores as the same 4 bytes next() writes, key after key, across refills', () => {
+    let counter = 0;
+    const fill = (bytes: Uint8Array) => {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (counter++ * 29 + 3) & 0xff;
+    };
+    const words = createMaskKeySource(fill, 12);
+    expect(words).toBeInstanceOf(PooledMaskKeySource);
+    if (!(words instanceof PooledMaskKeySource)) return;
+    counter = 0;
+    const got: number[] = [];
+    for (let i = 0; i < 10; i++) got.push(words.nextWord());
+    counter = 0;
+    const bytes = createMaskKeySource(fill, 12);
+    for (const word of got) {
+      const expected = new Uint8Array(4);
+      bytes.next(expected, 0);
+      expect(new Uint8Array(Int32Array.of(word).buffer)).toEqual(expected);
+    }
   });
 });
