@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceFrame } from '../src/corpus.js';
+import { runBroadcasts } from '../src/e2e/broadcast-load.js';
+import { handshakeKeys, runHandshakes } from '../src/e2e/handshake-load.js';
 import { echoOnce, FrameCounter, holdConnections, runLoad } from '../src/e2e/load.js';
 import { discoverServers, type ServerEntry, ServerProcess } from '../src/e2e/server-process.js';
 import { Prng } from '../src/prng.js';
@@ -54,7 +56,7 @@ describe('server processes', () => {
     expect(references).toEqual(expect.arrayContaining(['node:net floor', 'ws', 'Bun.serve']));
   });
 
-  describe.each(['node:net floor', 'ws'])('%s', (name) => {
+  describe.each(['node:net floor', 'ws', 'ours'])('%s', (name) => {
     let server: { process: ServerProcess; port: number };
     beforeAll(async () => {
       server = await ServerProcess.start(entries.find((e) => e.server.name === name)!);
@@ -83,6 +85,30 @@ describe('server processes', () => {
       expect(held.opened).toBe(30);
       expect(during.rss).toBeGreaterThan(1024 * 1024);
       expect(during.heapUsed).toBeGreaterThan(0);
+    });
+
+    it('completes handshakes and closing handshakes, 101 and Close checked', async () => {
+      const before = await server.process.cpuMicros();
+      const run = await runHandshakes(server.port, 40, 4, handshakeKeys(8));
+      expect(run.problem).toBeUndefined();
+      expect(run.completed).toBe(40);
+      expect(await server.process.cpuMicros()).toBeGreaterThan(before);
+    });
+
+    it('broadcasts every length form to every client once, and reports what it cost', async () => {
+      const sizes = [0, 125, 126, 70_000, 1024];
+      const run = await runBroadcasts(server.process, {
+        port: server.port,
+        clients: 120,
+        sizes,
+        firstSeq: 1,
+        settleMs: 50,
+        deliveryLimitMs: 20_000,
+      });
+      expect(run.problem).toBeUndefined();
+      expect(run.deliveryMs).toHaveLength(sizes.length);
+      expect(run.reports.map((r) => r.clients)).toEqual(sizes.map(() => 120));
+      for (const report of run.reports) expect(report.cpuUs).toBeGreaterThanOrEqual(0);
     });
 
     it('answers every pipelined message and reports its own CPU time', async () => {

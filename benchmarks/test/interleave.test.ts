@@ -104,6 +104,22 @@ describe('runInterleaved', () => {
     expect(log).toHaveLength(3);
   });
 
+  it('skips the untimed warm-up round when a workload says so', async () => {
+    const log: string[] = [];
+    await runInterleaved(
+      {
+        id: 'w',
+        title: 'w',
+        fixedIterations: 3,
+        warmUp: false,
+        rounds: 2,
+        candidates: [simulated('A', 'ours', 0.001, log), simulated('B', 'reference', 0.001, log)],
+      },
+      { rounds: 9, budgetMs: 1 },
+    );
+    expect(log).toEqual(['A:3', 'B:3', 'B:3', 'A:3']);
+  });
+
   it('runs an operation candidate exactly the asked number of times', async () => {
     let calls = 0;
     const sample = await opCandidate('x', 'ours', () => calls++).run(1234);

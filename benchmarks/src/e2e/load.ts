@@ -36,8 +36,8 @@ const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=';
 const MASK_KEY = Uint8Array.of(0x1d, 0x7e, 0xa3, 0x42);
 
-export function handshakeRequest(port: number): string {
-  return `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+export function handshakeRequest(port: number, key = KEY): string {
+  return `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
 }
 
 /**
@@ -50,6 +50,8 @@ export class FrameCounter {
   private headerLength = 0;
   private current: { key?: Uint8Array; parts: Uint8Array[] } | undefined;
   readonly payloads: Uint8Array[] = [];
+  /** The first header byte (FIN, RSV, opcode) of every frame, kept with the payloads. */
+  readonly firstBytes: number[] = [];
 
   constructor(private readonly keepPayloads = false) {}
 
@@ -79,8 +81,10 @@ export class FrameCounter {
           : len7 === 127
             ? h[6]! * 2 ** 24 + (h[7]! << 16) + ((h[8]! << 8) | h[9]!)
             : len7;
-      if (this.keepPayloads)
+      if (this.keepPayloads) {
         this.current = { ...(masked ? { key: h.slice(size - 4, size) } : {}), parts: [] };
+        this.firstBytes.push(h[0]!);
+      }
       this.headerLength = 0;
       this.remaining = length;
       if (length === 0) frames += this.finish();
@@ -232,32 +236,44 @@ export async function runLoad(spec: LoadSpec, hooks: LoadHooks = {}): Promise<Lo
 
 /**
  * Opens `count` connections (handshakes `batch` at a time) and keeps them open and idle until
- * `whileOpen` has run; then closes them. Returns how long opening them took.
+ * `whileOpen` has run; then closes them. Returns how long opening them took; a connection the
+ * server closed before `whileOpen` finished is a problem.
  */
 export async function holdConnections(
   port: number,
   count: number,
-  whileOpen: () => Promise<void>,
+  whileOpen: (sockets: readonly Socket[]) => Promise<void>,
   batch = 50,
 ): Promise<{ opened: number; seconds: number; problem?: string }> {
   const sockets: Socket[] = [];
   let problem: string | undefined;
+  let holding = true;
+  const onClose = () => {
+    if (holding) problem ??= 'the server closed an idle connection';
+  };
   const started = performance.now();
   try {
     for (let left = count; left > 0; left -= batch) {
       const opened = await Promise.all(
         Array.from({ length: Math.min(batch, left) }, () => openConnection(port)),
       );
-      for (const { socket } of opened) sockets.push(socket);
+      for (const { socket } of opened) {
+        socket.on('close', onClose);
+        socket.on('error', ignore);
+        sockets.push(socket);
+      }
     }
   } catch (error) {
     problem = (error as Error).message;
   }
   const seconds = (performance.now() - started) / 1000;
   try {
-    if (problem === undefined) await whileOpen();
+    if (problem === undefined) await whileOpen(sockets);
   } finally {
+    holding = false;
     for (const socket of sockets) socket.destroy();
   }
   return { opened: sockets.length, seconds, ...(problem === undefined ? {} : { problem }) };
 }
+
+function ignore(): void {}

@@ -4,7 +4,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ChildLines } from './child-lines.js';
-import { type EchoServer, SERVER_ENV } from './control.js';
+import {
+  type BroadcastReport,
+  type EchoServer,
+  parseBroadcastReport,
+  SERVER_ENV,
+} from './control.js';
 import { findBun } from './servers/bun.js';
 
 /** tsx's loader (its package entry point), so Node server scripts run from their .ts source. */
@@ -88,6 +93,26 @@ export class ServerProcess {
     const match = /^MEM (\d+) (\d+)$/.exec(line);
     if (match === null) throw new Error(`${this.name}: no MEM answer (${line}) ${this.io.stderr}`);
     return { rss: Number(match[1]), heapUsed: Number(match[2]) };
+  }
+
+  /** Has the server run a full GC; resolves once it has. */
+  async collectGarbage(): Promise<void> {
+    this.child.stdin.write('GC\n');
+    const line = await this.io.next(30_000);
+    if (line !== 'GC') throw new Error(`${this.name}: no GC answer (${line}) ${this.io.stderr}`);
+  }
+
+  /**
+   * Has the server send message number `seq` (`broadcastPayload(size, seq)`) to every client;
+   * resolves with the server's own measurement of it (see control.ts).
+   */
+  async broadcast(size: number, seq: number): Promise<BroadcastReport> {
+    this.child.stdin.write(`BCAST ${size} ${seq}\n`);
+    const line = await this.io.next(30_000);
+    const report = parseBroadcastReport(line);
+    if ('error' in report)
+      throw new Error(`${this.name}: broadcast failed (${report.error}) ${this.io.stderr}`);
+    return report;
   }
 
   /** Closes its stdin (it exits by itself); kills this one child if it has not gone in 5 s. */

@@ -40,7 +40,7 @@ export async function runInterleaved(
     } else {
       // Calibration doubles as warm-up; a fixed count gets one untimed round instead, so the
       // first recorded round is not the one that runs through the JIT tiers.
-      await candidate.run(spec.fixedIterations);
+      if (spec.warmUp !== false) await candidate.run(spec.fixedIterations);
       iterations.set(candidate, spec.fixedIterations);
     }
   }

@@ -53,6 +53,13 @@ const METRIC_LABELS: Record<string, string> = {
   deflateRssPerConnKiB: 'RSS KiB/conn',
   deflateExternalPerConnKiB: 'V8 external KiB/conn',
   deflateHeapPerConnKiB: 'JS heap KiB/conn',
+  serverCpuUsPerHandshake: 'server CPU µs/handshake',
+  bcastMs: 'delivery ms',
+  bcastCpuUs: 'server CPU µs/broadcast',
+  bcastCallUs: 'call µs',
+  bcastBufKiB: 'buffers KiB/broadcast',
+  bcastHeapKiB: 'JS heap KiB/broadcast',
+  bcastGcs: 'GCs in the call',
 };
 
 function sectionMarkdown(section: SectionOutcome, charts: readonly [string, string][]): string[] {

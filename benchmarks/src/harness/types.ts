@@ -34,6 +34,11 @@ export interface WorkloadSpec {
   candidates: Candidate[];
   /** Iterations per round for every candidate; when absent they are calibrated to the time budget. */
   fixedIterations?: number;
+  /**
+   * With a fixed count, one untimed round per candidate runs first (JIT warm-up); false skips
+   * it, for a candidate whose every round starts afresh (a new server process per round).
+   */
+  warmUp?: boolean;
   /** Rounds for this workload when it must differ from the run's (long end-to-end rounds). */
   rounds?: number;
   /** The unit one operation stands for in the lem-shaped line ('iteration' unless told). */

@@ -41,6 +41,31 @@ export const METRIC_CHARTS: readonly { suffix: string; title: string; metric: Ch
     title: 'RSS per compressed connection',
     metric: { key: 'deflateRssPerConnKiB', unit: 'KiB RSS/conn', lowerIsBetter: true },
   },
+  {
+    suffix: 'cpu-per-handshake',
+    title: 'server CPU per handshake',
+    metric: { key: 'serverCpuUsPerHandshake', unit: 'µs CPU/handshake', lowerIsBetter: true },
+  },
+  {
+    suffix: 'delivery',
+    title: 'time until every client has the message',
+    metric: { key: 'bcastMs', unit: 'ms', lowerIsBetter: true },
+  },
+  {
+    suffix: 'cpu-per-broadcast',
+    title: 'server CPU per broadcast',
+    metric: { key: 'bcastCpuUs', unit: 'µs CPU/broadcast', lowerIsBetter: true },
+  },
+  {
+    suffix: 'buffers',
+    title: 'buffer bytes allocated per broadcast',
+    metric: { key: 'bcastBufKiB', unit: 'KiB/broadcast', lowerIsBetter: true },
+  },
+  {
+    suffix: 'heap-per-broadcast',
+    title: 'JS heap allocated per broadcast',
+    metric: { key: 'bcastHeapKiB', unit: 'KiB/broadcast', lowerIsBetter: true },
+  },
 ];
 
 /** Replaces the results: latest.json, SVG charts per section with workloads, report.md; returns the paths. */

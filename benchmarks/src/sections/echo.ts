@@ -1,7 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { equalBytes } from '../bytes.js';
-import { echoOnce, holdConnections, runLoad } from '../e2e/load.js';
-import { discoverServers, ServerProcess } from '../e2e/server-process.js';
+import { echoOnce, runLoad } from '../e2e/load.js';
+import { type Running, startServers, stopServers } from '../e2e/running.js';
 import { percentile } from '../harness/stats.js';
 import type { Candidate, Sample, Section, SectionContext } from '../harness/types.js';
 import { Prng } from '../prng.js';
@@ -52,19 +51,7 @@ export const ECHO_WORKLOADS: readonly EchoWorkload[] = [
 ];
 
 /** End-to-end rounds are long and fixed in size; more than this many adds time, not insight. */
-const MAX_E2E_ROUNDS = 7;
-
-/** Idle connections held open to measure a server's memory per connection: [full, quick]. */
-export const IDLE_CONNECTIONS: [number, number] = [1000, 200];
-/** Time for a server to finish setting up (or tearing down) connections before its memory is read. */
-const SETTLE_MS = 250;
-
-interface Running {
-  name: string;
-  role: Candidate['role'];
-  process: ServerProcess;
-  port: number;
-}
+export const MAX_E2E_ROUNDS = 7;
 
 /** Each payload must come back byte for byte (a floor server's masked echo is unmasked first). */
 async function verifyEcho(port: number): Promise<string | undefined> {
@@ -123,89 +110,17 @@ function echoCandidate(server: Running, workload: EchoWorkload, problems: string
   };
 }
 
-/**
- * Opens `iterations` idle connections: the rate is handshakes per second (50 at a time), the
- * metrics are the server's RSS and JS heap growth per connection (each read after a full GC).
- */
-function idleCandidate(server: Running, problems: string[]): Candidate {
-  return {
-    name: server.name,
-    role: server.role,
-    async run(iterations: number): Promise<Sample> {
-      await delay(SETTLE_MS);
-      const before = await server.process.memory();
-      let after = before;
-      const result = await holdConnections(server.port, iterations, async () => {
-        await delay(SETTLE_MS);
-        after = await server.process.memory();
-      });
-      if (result.problem !== undefined) problems.push(`${server.name}: ${result.problem}`);
-      const opened = Math.max(result.opened, 1);
-      return {
-        ops: result.opened,
-        seconds: result.seconds,
-        metrics: {
-          rssPerConnKiB: (after.rss - before.rss) / opened / 1024,
-          heapPerConnKiB: (after.heapUsed - before.heapUsed) / opened / 1024,
-        },
-      };
-    },
-  };
-}
-
 export const echoSection: Section = {
   id: 'echo',
   title: 'end-to-end echo',
   async run(ctx: SectionContext) {
     ctx.log('### end-to-end echo (each server in its own process, loopback, one at a time)');
-    const running: Running[] = [];
+    const running = await startServers(ctx, {
+      name: 'echoes 0 B, 125 B, 126 B and 70 KiB payloads intact',
+      run: verifyEcho,
+    });
     try {
-      for (const { server, file } of await discoverServers()) {
-        const reason = await server.unavailable?.();
-        if (reason !== undefined) {
-          ctx.unavailable(server.name, reason);
-          continue;
-        }
-        ctx.status(`starting ${server.name}`);
-        try {
-          const started = await ServerProcess.start({ server, file });
-          running.push({ name: server.name, role: server.role, ...started });
-        } catch (error) {
-          ctx.check(`${server.name}: starts`, false, (error as Error).message);
-          continue;
-        }
-        const problem = await verifyEcho(running.at(-1)!.port).catch(
-          (error: Error) => error.message,
-        );
-        ctx.check(
-          `${server.name}: echoes 0 B, 125 B, 126 B and 70 KiB payloads intact`,
-          problem === undefined,
-          problem,
-        );
-      }
       if (ctx.failedChecks() > 0 || running.length === 0) return;
-      // Idle connections first, while the servers' heaps are fresh: RSS growth shows best then.
-      const idle = IDLE_CONNECTIONS[ctx.options.quick ? 1 : 0];
-      const idleProblems: string[] = [];
-      const idleResult = await ctx.bench({
-        id: 'connections.idle',
-        title: `open and hold ${idle} idle connections`,
-        opName: 'connection',
-        fixedIterations: idle,
-        rounds: Math.min(ctx.options.rounds, MAX_E2E_ROUNDS),
-        candidates: running.map((server) => idleCandidate(server, idleProblems)),
-      });
-      for (const candidate of idleResult.candidates) {
-        const m = candidate.medianMetrics;
-        ctx.log(
-          `    ${candidate.name}: ${m.rssPerConnKiB?.toFixed(1)} KiB RSS and ${m.heapPerConnKiB?.toFixed(1)} KiB JS heap per idle connection`,
-        );
-      }
-      ctx.check(
-        `${idle} connections opened in every round`,
-        idleProblems.length === 0,
-        idleProblems[0],
-      );
       for (const workload of ECHO_WORKLOADS) {
         const problems: string[] = [];
         const perConnection = workload.messagesPerConnection[ctx.options.quick ? 1 : 0];
@@ -231,7 +146,7 @@ export const echoSection: Section = {
         );
       }
     } finally {
-      for (const server of running) await server.process.stop();
+      await stopServers(running);
     }
   },
 };

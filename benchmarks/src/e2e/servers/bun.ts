@@ -35,7 +35,8 @@ export const server: EchoServer = {
   role: 'reference',
   runtime: 'bun',
   order: 20,
-  description: "Bun's built-in WebSocket server (uWebSockets inside), echoing every message back",
+  description:
+    "Bun's built-in WebSocket server (uWebSockets inside), echoing every message back; broadcasts with `server.publish(topic, data)`, every client subscribed",
   async unavailable() {
     const found = await findBun();
     return typeof found === 'string' ? undefined : found.error;
@@ -43,12 +44,25 @@ export const server: EchoServer = {
 };
 
 interface BunLike {
-  serve(options: unknown): { port: number; stop(force?: boolean): void };
+  serve(options: unknown): {
+    port: number;
+    stop(force?: boolean): void;
+    publish(topic: string, data: Uint8Array): number;
+  };
 }
+
+interface BunSocket {
+  send(data: unknown): void;
+  subscribe(topic: string): void;
+}
+
+/** Every client joins this topic; a broadcast is one `publish` to it. */
+const TOPIC = 'all';
 
 if (isServerProcess()) {
   const bun = (globalThis as { Bun?: BunLike }).Bun;
   if (bun === undefined) throw new Error('servers/bun.ts must run under Bun');
+  let open = 0;
   const instance = bun.serve({
     hostname: '127.0.0.1',
     port: 0,
@@ -60,10 +74,25 @@ if (isServerProcess()) {
     websocket: {
       maxPayloadLength: 64 * 1024 * 1024,
       perMessageDeflate: false,
-      message(socket: { send(data: unknown): void }, message: unknown) {
+      open(socket: BunSocket) {
+        open++;
+        socket.subscribe(TOPIC);
+      },
+      close() {
+        open--;
+      },
+      message(socket: BunSocket, message: unknown) {
         socket.send(message);
       },
     },
   });
-  serveControl(instance.port, () => instance.stop(true));
+  serveControl(
+    instance.port,
+    () => instance.stop(true),
+    (data) => {
+      // Bun's native broadcast (uWebSockets topics): one call, the fan-out is native code.
+      instance.publish(TOPIC, data);
+      return open;
+    },
+  );
 }

@@ -6,7 +6,8 @@ export const server: EchoServer = {
   role: 'ours',
   runtime: 'node',
   order: 5,
-  description: '@ws/server (bufferutil installed), echoing every message back as it came',
+  description:
+    '@ws/server (bufferutil installed), echoing every message back as it came; broadcasts with `wss.broadcast(data)`',
 };
 
 if (isServerProcess()) {
@@ -24,8 +25,11 @@ if (isServerProcess()) {
   });
   wss.on('listening', () => {
     const address = wss.address();
-    serveControl(typeof address === 'object' && address !== null ? address.port : 0, () =>
-      wss.close(),
+    serveControl(
+      typeof address === 'object' && address !== null ? address.port : 0,
+      () => wss.close(),
+      // The package's own broadcast: the frame is encoded once and written to every client.
+      (data) => wss.broadcast(data),
     );
   });
 }

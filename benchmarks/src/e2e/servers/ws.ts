@@ -1,4 +1,4 @@
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { type EchoServer, isServerProcess, serveControl } from '../control.js';
 
 export const server: EchoServer = {
@@ -6,7 +6,8 @@ export const server: EchoServer = {
   role: 'reference',
   runtime: 'node',
   order: 10,
-  description: 'ws WebSocketServer with bufferutil, echoing every message back as it came (binary)',
+  description:
+    'ws WebSocketServer with bufferutil, echoing every message back as it came (binary); broadcasts with a `send` loop over `wss.clients`',
 };
 
 if (isServerProcess()) {
@@ -16,8 +17,20 @@ if (isServerProcess()) {
   });
   wss.on('listening', () => {
     const address = wss.address();
-    serveControl(typeof address === 'object' && address !== null ? address.port : 0, () =>
-      wss.close(),
+    serveControl(
+      typeof address === 'object' && address !== null ? address.port : 0,
+      () => wss.close(),
+      (data) => {
+        // ws has no broadcast of its own: its README's way is a send loop over `wss.clients`,
+        // which frames (and queues) the message once per client.
+        let sent = 0;
+        for (const client of wss.clients) {
+          if (client.readyState !== WebSocket.OPEN) continue;
+          client.send(data, { binary: true });
+          sent++;
+        }
+        return sent;
+      },
     );
   });
 }
