@@ -1,7 +1,16 @@
 /** Runs cases against a target: server mode over raw TCP, client mode from a scripted server. */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Case, ClientOutcome, Judgement, Mode, Seen, Verdict } from './cases/types.js';
-import { bytesOf, closePayload, encodeFrame, OP } from './driver/frames.js';
+import type {
+  Case,
+  ClientOutcome,
+  DeflateMessage,
+  Judgement,
+  Mode,
+  Seen,
+  Verdict,
+} from './cases/types.js';
+import { checkDeflateResponse } from './driver/deflate.js';
+import { bytesOf, closePayload, concat, encodeFrame, type FrameSpec, OP } from './driver/frames.js';
 import { acceptFor, buildRequest, buildResponse, header, newKey } from './driver/http.js';
 import { type DriverEvent, RawPeer } from './driver/peer.js';
 import { isSendableCloseCode } from './driver/reader.js';
@@ -98,6 +107,29 @@ function connectTcp(port: number, ms: number): Promise<Socket | undefined> {
   });
 }
 
+/**
+ * One message as frames: compressed with the driver's compressor when permessage-deflate is in
+ * force (RSV1 on the first frame only, RFC 7692 §6.1), else as is.
+ */
+async function deflateFrames(peer: RawPeer, message: DeflateMessage): Promise<FrameSpec[]> {
+  const compress = message.compress !== false && peer.compressor !== undefined;
+  const payload = compress
+    ? await peer.compressor!.compress(message.data, message.ending)
+    : bytesOf(message.data);
+  const size = message.frameSize ?? Math.max(1, payload.length);
+  const frames: FrameSpec[] = [];
+  for (let at = 0; at < payload.length || frames.length === 0; at += size) {
+    const first = frames.length === 0;
+    frames.push({
+      opcode: first ? (message.type === 'text' ? OP.text : OP.binary) : OP.continuation,
+      rsv: first && compress ? 4 : 0,
+      fin: at + size >= payload.length,
+      payload: payload.subarray(at, at + size),
+    });
+  }
+  return frames;
+}
+
 /** Runs the steps, then the case's finish; returns whether the marker ping was answered. */
 async function drive(peer: RawPeer, c: Case, mode: Mode, guard: number): Promise<boolean> {
   const sender = mode === 'server' ? 'client' : 'server';
@@ -109,7 +141,11 @@ async function drive(peer: RawPeer, c: Case, mode: Mode, guard: number): Promise
     await peer.waitFor(() => ready() || peer.peerClosed, guard, 'the ready pong');
   }
   for (const step of c.steps) {
-    if ('frames' in step) {
+    if ('deflate' in step) {
+      const frames: FrameSpec[] = [];
+      for (const message of step.deflate) frames.push(...(await deflateFrames(peer, message)));
+      await peer.write(concat(frames.map((frame) => encodeFrame(frame, sender))), step.chunking);
+    } else if ('frames' in step) {
       const bytes = step.frames.map((frame) => encodeFrame(frame, sender));
       const total = bytes.reduce((sum, part) => sum + part.length, 0);
       const joined = new Uint8Array(total);
@@ -137,6 +173,14 @@ async function drive(peer: RawPeer, c: Case, mode: Mode, guard: number): Promise
   let synced = false;
   const hasSync = () => peer.pongs.some((pong) => new TextDecoder().decode(pong.data) === SYNC);
   if (c.finish === 'echo') {
+    const replies = c.replies ?? 0;
+    if (replies > 0) {
+      await peer.waitFor(
+        () => peer.messages.length >= replies || peer.peerClosed,
+        guard,
+        `${replies} message(s) back`,
+      );
+    }
     if (peer.alive && !peer.peerClosed) {
       await peer.write(encodeFrame({ opcode: OP.ping, payload: SYNC }, sender));
       await peer.waitFor(() => hasSync() || peer.peerClosed, guard, 'the marker pong');
@@ -275,9 +319,15 @@ export async function runServerCase(
   const peer = new RawPeer(socket, 'server', true);
   const key = newKey();
   const host = `127.0.0.1:${port}`;
+  const offer = c.deflate?.offer ?? null;
   const request = c.request
     ? c.request({ host, path: '/', key })
-    : buildRequest({ host, path: '/', key });
+    : buildRequest({
+        host,
+        path: '/',
+        key,
+        ...(offer !== null ? { headers: { 'Sec-WebSocket-Extensions': offer } } : {}),
+      });
   await peer.write(bytesOf(request), c.headChunking);
   await peer.waitFor(
     () => peer.head !== undefined || peer.tcpEnded || peer.tcpClosed,
@@ -286,6 +336,7 @@ export async function runServerCase(
   );
   let synced = false;
   const response = peer.head;
+  const extra: Partial<Seen> = {};
   if (response !== undefined && response.startLine[1] === '101') {
     const accept = header(response, 'sec-websocket-accept');
     if (accept !== acceptFor(key)) {
@@ -293,7 +344,18 @@ export async function runServerCase(
         `Sec-WebSocket-Accept ${accept ?? '(none)'}, expected ${acceptFor(key)} (§4.2.2)`,
       );
     }
+    if (c.deflate !== undefined) {
+      const checked = checkDeflateResponse(
+        offer ?? '',
+        header(response, 'sec-websocket-extensions'),
+      );
+      if (!checked.ok)
+        peer.violation(`Sec-WebSocket-Extensions: ${checked.reason} (RFC 7692 §7.1)`);
+      else if (checked.agreed !== null) peer.startDeflate(checked.agreed);
+      extra.agreed = checked.ok ? checked.agreed : null;
+    }
     synced = await drive(peer, c, 'server', guard);
+    await peer.settled();
   } else {
     await peer.waitFor(
       () => peer.tcpEnded || peer.tcpClosed,
@@ -302,7 +364,7 @@ export async function runServerCase(
     );
   }
   peer.destroy();
-  const seen = seenOf(peer, 'server', synced, response ? { response } : {});
+  const seen = seenOf(peer, 'server', synced, response ? { ...extra, response } : extra);
   return result(c, 'server', target, started, judge(c, seen), peer, seen);
 }
 

@@ -39,15 +39,22 @@ export async function runSuite(target: Target, options: SuiteOptions = {}): Prom
   const sides = target.sides ?? ['server', 'client'];
   const modes = (options.modes ?? ['server', 'client']).filter((mode) => sides.includes(mode));
   if (modes.includes('server')) {
+    const cases = selectCases(options, 'server');
     const server = await target.startServer();
+    // The permessage-deflate cases run against a second server with compression on.
+    const deflateServer = cases.some((c) => c.deflate !== undefined)
+      ? await target.startServer({ deflate: true })
+      : undefined;
     try {
-      for (const c of selectCases(options, 'server')) {
-        const result = await runServerCase(c, target, server.port, options.guardMs);
+      for (const c of cases) {
+        const port = c.deflate !== undefined && deflateServer ? deflateServer.port : server.port;
+        const result = await runServerCase(c, target, port, options.guardMs);
         results.push(result);
         options.onResult?.(result);
       }
     } finally {
       await server.stop();
+      await deflateServer?.stop();
     }
   }
   if (modes.includes('client')) {

@@ -1,6 +1,14 @@
 /** The classification rules on synthetic observations: each verdict is reachable. */
 import { describe, expect, it } from 'vitest';
-import { closeAnswered, echoes, fails, rejects, text } from '../src/cases/expect.js';
+import {
+  afterUpgrade,
+  closeAnswered,
+  deflateEchoes,
+  echoes,
+  fails,
+  rejects,
+  text,
+} from '../src/cases/expect.js';
 import type { Seen } from '../src/cases/types.js';
 import type { DriverEvent } from '../src/driver/peer.js';
 
@@ -145,5 +153,49 @@ describe('closeAnswered() and rejects()', () => {
       rejects({ statuses: [405] })(seen({ response: head(['HTTP/1.1', '404', 'Not Found']) }))
         .verdict,
     ).toBe('NON-STRICT');
+  });
+});
+
+describe('permessage-deflate expectations', () => {
+  const head = (status: string) => ({
+    startLine: ['HTTP/1.1', status, ''] as [string, string, string],
+    headers: new Map<string, string[]>(),
+    raw: '',
+  });
+  const agreed = {
+    serverNoContextTakeover: false,
+    clientNoContextTakeover: false,
+    serverMaxWindowBits: 15,
+    clientMaxWindowBits: 15,
+  };
+  const reply = (compressed: boolean) => ({
+    type: 'text' as const,
+    data: encode('x'),
+    at: 1,
+    compressed,
+  });
+  const good = { synced: true, close: close(1000), response: head('101') };
+
+  it('deflateEchoes: OK with the share of compressed replies, NON-STRICT when declined', () => {
+    const expectation = deflateEchoes([text('x'), text('x')]);
+    const both = expectation(seen({ ...good, agreed, messages: [reply(true), reply(false)] }));
+    expect(both).toEqual({ verdict: 'OK', note: '1 of 2 replies compressed' });
+    expect(
+      expectation(seen({ ...good, agreed: null, messages: [reply(false), reply(false)] })).verdict,
+    ).toBe('NON-STRICT');
+    expect(expectation(seen({ ...good, agreed, messages: [reply(true)] })).verdict).toBe('FAILED');
+  });
+  it('afterUpgrade: a 4xx instead of declining is NON-STRICT, a 5xx FAILED', () => {
+    const then = () => ({ verdict: 'OK' as const, note: '' });
+    expect(afterUpgrade(then)(seen({ response: head('400') })).verdict).toBe('NON-STRICT');
+    expect(afterUpgrade(then)(seen({ response: head('500') })).verdict).toBe('FAILED');
+    expect(afterUpgrade(then)(seen({ response: head('101') })).verdict).toBe('OK');
+  });
+  it('fails() with lostRepliesNote: a missing reply is NON-STRICT, a wrong one FAILED', () => {
+    const expectation = fails(1007, { before: [text('x')], lostRepliesNote: 'lost' });
+    expect(expectation(seen({ close: close(1007), messages: [reply(false)] })).verdict).toBe('OK');
+    expect(expectation(seen({ close: close(1007) })).verdict).toBe('NON-STRICT');
+    const wrong = { type: 'text' as const, data: encode('y'), at: 1 };
+    expect(expectation(seen({ close: close(1007), messages: [wrong] })).verdict).toBe('FAILED');
   });
 });

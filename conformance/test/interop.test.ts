@@ -8,9 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { PAIRINGS } from '../src/interop/index.js';
-import { runOursClient } from '../src/interop/scenario.js';
+import { runScenario } from '../src/interop/peers/whatwg-client.mjs';
+import { compressedOnTheWire, runOursClient, startInteropServer } from '../src/interop/scenario.js';
 import { type PairingResult, runPairing } from '../src/interop/types.js';
 
 const RESULTS = fileURLToPath(new URL('../results/interop.json', import.meta.url));
@@ -57,6 +58,23 @@ describe('the interop checks can fail', () => {
       );
     } finally {
       server.close();
+    }
+  }, 120_000);
+
+  it('flags a connection without compression in the permessage-deflate pairings', async () => {
+    const server = await startInteropServer();
+    try {
+      const checks = await runScenario(WebSocket, `ws://127.0.0.1:${server.port}`, {
+        deflate: true,
+      });
+      const failed = [...checks, ...compressedOnTheWire(server.traffic)].filter((c) => !c.ok);
+      expect(failed.map((check) => check.name)).toEqual([
+        'permessage-deflate negotiated (WebSocket.extensions)',
+        'the server sent compressed frames (fewer bytes on the wire than payload)',
+        'the server received compressed frames (fewer bytes on the wire than payload)',
+      ]);
+    } finally {
+      await server.stop();
     }
   }, 120_000);
 });

@@ -25,6 +25,17 @@ const WS_KNOWN_FAILED = [
   'server/handshake.http-host-twice', // upgrades a request with two Host headers (RFC 9112 §3.2)
 ];
 
+/**
+ * ws 8's permessage-deflate deviations, NON-STRICT: it answers an offer list whose first
+ * element has an invalid or unknown parameter with 400 instead of declining that element and
+ * accepting the next (RFC 7692 §5, §7.1).
+ */
+const WS_KNOWN_DEFLATE_NON_STRICT = [
+  'server/deflate-errors.rsv1-offer-declined',
+  'server/deflate-params.list-invalid-then-valid',
+  'server/deflate-params.list-unknown-then-valid',
+];
+
 const ids = (results: readonly CaseResult[], verdict: CaseResult['verdict']) =>
   results
     .filter((r) => r.verdict === verdict)
@@ -92,6 +103,18 @@ describe('RFC 6455 case suite', () => {
     // ws validates UTF-8 when a message is complete: every fail-fast case is NON-STRICT for it.
     const fast = ws.results.filter((r) => r.id.startsWith('utf8.fail-fast-'));
     expect(fast.every((r) => r.verdict === 'NON-STRICT')).toBe(true);
+    const deflate = ws.results.filter((r) => r.group.startsWith('deflate'));
+    expect(ids(deflate, 'NON-STRICT')).toEqual(WS_KNOWN_DEFLATE_NON_STRICT);
+  });
+
+  it('permessage-deflate groups ran against every server, and ours compressed its replies', () => {
+    for (const report of [ours, standalone, ws]) {
+      const deflate = report.results.filter((r) => r.group.startsWith('deflate'));
+      expect(deflate.length, report.label).toBeGreaterThan(70);
+    }
+    // Threshold 0 on the test servers: every echo is compressed unless it cannot be.
+    const echo = ours.results.find((r) => r.id === 'deflate.text-64k');
+    expect(echo?.note).toBe('3 of 3 replies compressed');
   });
 });
 
@@ -117,7 +140,58 @@ const brokenTarget: Target = {
   },
 };
 
+/**
+ * ws whose 101 claims more than its compressor keeps to (`claim` appended to its
+ * permessage-deflate answer): a peer that breaks RFC 7692 §7.1, which the driver's inflater
+ * (agreed window, a fresh stream per message without takeover) must catch.
+ */
+function lyingDeflateTarget(claim: string): Target {
+  return {
+    ...wsTarget,
+    name: 'ws',
+    label: `ws claiming ${claim}`,
+    startServer() {
+      return new Promise((resolve) => {
+        const server = new WebSocketServer({
+          host: '127.0.0.1',
+          port: 0,
+          perMessageDeflate: { threshold: 0 },
+        });
+        server.on('headers', (headers) => {
+          const at = headers.findIndex((line) => /^sec-websocket-extensions:/i.test(line));
+          if (at >= 0) headers[at] = `${headers[at]}; ${claim}`;
+        });
+        server.on('connection', (socket) => {
+          socket.on('error', () => {});
+          socket.on('message', (data, isBinary) =>
+            socket.send(data as Buffer, { binary: isBinary }),
+          );
+        });
+        server.on('listening', () =>
+          resolve({
+            port: (server.address() as AddressInfo).port,
+            stop: () => new Promise<void>((done) => server.close(() => done())),
+          }),
+        );
+      });
+    },
+  };
+}
+
 describe('the suite can fail', () => {
+  for (const claim of ['server_no_context_takeover', 'server_max_window_bits=9']) {
+    it(`catches a compressing server that does not keep to "${claim}" it answered`, async () => {
+      const report = await runSuite(lyingDeflateTarget(claim), {
+        modes: ['server'],
+        filter: 'deflate-params.plain',
+        guardMs: 1000,
+      });
+      expect(report.results.length).toBe(1);
+      expect(report.results[0]!.verdict).toBe('FAILED');
+      expect(report.results[0]!.note).toMatch(/does not inflate with the agreed parameters/);
+    }, 60_000);
+  }
+
   it('catches a server that echoes invalid UTF-8', async () => {
     const report = await runSuite(brokenTarget, {
       groups: ['utf8'],

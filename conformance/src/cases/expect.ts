@@ -139,6 +139,11 @@ export interface FailOptions {
   failFastMark?: string;
   /** What counts as NON-STRICT instead of FAILED when nothing was failed (e.g. tolerated input). */
   toleratedNote?: string;
+  /**
+   * Replies to `before` that may be missing (NON-STRICT, with this note): an answer still being
+   * compressed when the connection fails may be dropped, as no rule requires it to go out.
+   */
+  lostRepliesNote?: string;
 }
 
 /**
@@ -156,7 +161,11 @@ export function fails(codes: number | readonly number[], options: FailOptions = 
       return failed(`processed the invalid input: sent back ${extra}; then ${closeText(seen)}`);
     }
     const mismatch = messageMismatch(seen.messages, before);
-    if (mismatch) return failed(mismatch);
+    const lost =
+      mismatch !== undefined &&
+      options.lostRepliesNote !== undefined &&
+      messageMismatch(seen.messages, before.slice(0, seen.messages.length)) === undefined;
+    if (mismatch && !lost) return failed(mismatch);
     let verdict: Judgement;
     const close = seen.close;
     if (close === undefined) {
@@ -171,6 +180,14 @@ export function fails(codes: number | readonly number[], options: FailOptions = 
     if (verdict.verdict !== 'FAILED' && seen.mode === 'server' && !seen.peerDropped) {
       verdict = failed(
         `${closeText(seen)}, then kept the TCP connection open (§7.1.7: MUST close it)`,
+      );
+    }
+    if (lost) {
+      verdict = combine(
+        verdict,
+        nonStrict(
+          `${before.length - seen.messages.length} reply(ies) never sent: ${options.lostRepliesNote}`,
+        ),
       );
     }
     if (verdict.verdict !== 'FAILED' && options.failFastMark !== undefined) {
@@ -296,5 +313,52 @@ export function clientAccepts(expected: readonly ExpectedMessage[], protocol?: s
       );
     }
     return echoes(expected)(seen);
+  };
+}
+
+// ---------------------------------------------------------------- permessage-deflate (RFC 7692)
+
+/** "3 of 4 replies compressed": RFC 7692 §6 lets a sender compress any message or none. */
+function compressedNote(seen: Seen): string {
+  const compressed = seen.messages.filter((message) => message.compressed === true).length;
+  return `${compressed} of ${seen.messages.length} replies compressed`;
+}
+
+/**
+ * permessage-deflate was agreed as the driver read it, and the messages come back as sent (the
+ * driver inflated them with the agreed window and takeover). A server that declines a valid
+ * offer is NON-STRICT (RFC 7692 §5 lets it).
+ */
+export function deflateEchoes(
+  expected: readonly ExpectedMessage[],
+  options: { pongs?: readonly Payload[] } = {},
+) {
+  return afterUpgrade((seen: Seen): Judgement => {
+    const echoed = echoes(expected, options.pongs ? { pongs: options.pongs } : {})(seen);
+    if (echoed.verdict === 'FAILED') return echoed;
+    if (seen.agreed === null || seen.agreed === undefined) {
+      return combine(echoed, nonStrict('declined permessage-deflate (sent uncompressed)'));
+    }
+    return combine(echoed, ok(compressedNote(seen)));
+  });
+}
+
+/**
+ * For cases whose offer the server may decline or refuse: a refusal of the handshake (4xx) is
+ * NON-STRICT (RFC 7692 §5 says to decline an offer, not refuse the connection), anything else is
+ * judged by `then`.
+ */
+export function afterUpgrade(then: (seen: Seen) => Judgement) {
+  return (seen: Seen): Judgement => {
+    const response = seen.response;
+    if (response !== undefined && response.startLine[1] !== '101') {
+      const status = Number(response.startLine[1]);
+      return status >= 400 && status < 500
+        ? nonStrict(
+            `refused the handshake with ${status} instead of declining the offer(s) it cannot accept (RFC 7692 §5)`,
+          )
+        : failed(`answered ${response.startLine.join(' ')}`);
+    }
+    return then(seen);
   };
 }

@@ -1,4 +1,7 @@
 import closing from './closing.js';
+import deflate from './deflate.js';
+import deflateErrors from './deflate-errors.js';
+import deflateParams from './deflate-params.js';
 import fragmentation from './fragmentation.js';
 import framing from './framing.js';
 import handshake from './handshake.js';
@@ -20,4 +23,7 @@ export const ALL_CASES: readonly Case[] = [
   ...limits,
   ...closing,
   ...handshake,
+  ...deflate,
+  ...deflateParams,
+  ...deflateErrors,
 ];

@@ -1,4 +1,5 @@
-import type { FrameSpec } from '../driver/frames.js';
+import type { Agreed, Ending } from '../driver/deflate.js';
+import type { FrameSpec, Payload } from '../driver/frames.js';
 import type { Head } from '../driver/http.js';
 import type { Chunking, DriverEvent, TimedPayload } from '../driver/peer.js';
 import type { ReceivedClose, ReceivedMessage } from '../driver/reader.js';
@@ -23,11 +24,31 @@ export const GROUPS = [
   'limits',
   'closing',
   'handshake',
+  'deflate',
+  'deflate-params',
+  'deflate-errors',
 ] as const;
 
 export type Group = (typeof GROUPS)[number];
 
+/** A message the driver sends on a permessage-deflate connection (RFC 7692). */
+export interface DeflateMessage {
+  type: 'text' | 'binary';
+  data: Payload;
+  /** Default true: compressed, RSV1 on the first frame. False: sent as is (§6 allows it). */
+  compress?: boolean;
+  /** Split the wire payload into frames of this many bytes (RSV1 on the first only). */
+  frameSize?: number;
+  /** How the compressed payload ends (default 'strip', §7.2.1). */
+  ending?: Ending;
+}
+
 export type Step =
+  /**
+   * Messages compressed with the agreed parameters as they are sent (the driver's compressor
+   * keeps its context across steps); sent uncompressed when the server declined.
+   */
+  | { deflate: readonly DeflateMessage[]; chunking?: Chunking }
   /** Frames written as one byte string, in the given chunking. */
   | { frames: readonly FrameSpec[]; chunking?: Chunking }
   /** Raw bytes (e.g. a frame cut in two by earlier/later steps). */
@@ -66,6 +87,11 @@ export interface ClientOutcome {
 /** Everything a case saw, handed to its expectation. */
 export interface Seen {
   mode: Mode;
+  /**
+   * permessage-deflate cases: what was agreed (null: the server declined), as the driver read
+   * the 101's Sec-WebSocket-Extensions; undefined for other cases.
+   */
+  agreed?: Agreed | null;
   /** Server mode: the response head to our request (undefined if none came). */
   response?: Head;
   /** Client mode: the request head the client sent. */
@@ -107,6 +133,17 @@ export interface Case {
   headChunking?: Chunking;
   /** Client mode: the raw response instead of a valid 101. */
   response?: (request: Head) => string | Uint8Array;
+  /**
+   * Server mode: run against the target's server with permessage-deflate on, offering
+   * `offer` as Sec-WebSocket-Extensions (null: offer nothing).
+   */
+  deflate?: { offer: string | null };
+  /**
+   * Finish 'echo': wait for this many messages back before the marker ping. A peer may answer a
+   * ping before it delivers a message still being inflated (a Pong need not wait for data,
+   * §5.5.3), so with compression the marker alone does not prove the echoes are out.
+   */
+  replies?: number;
   /** Client mode: subprotocols the client agent offers. */
   protocols?: readonly string[];
 }

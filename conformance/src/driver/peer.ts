@@ -3,9 +3,11 @@
  * chunking and pace, and records everything the peer does, with times.
  */
 import type { Socket } from 'node:net';
+import { type Agreed, Compressor, Decompressor } from './deflate.js';
 import { type Head, headEnd, parseHead } from './http.js';
 import {
   FrameReader,
+  isValidUtf8,
   type ReaderSink,
   type ReceivedClose,
   type ReceivedFrame,
@@ -68,6 +70,13 @@ export class RawPeer implements ReaderSink {
   private readonly reader: FrameReader;
   private headBytes: Uint8Array | null;
   private waiters: (() => void)[] = [];
+  /** permessage-deflate in force (set once the 101 was checked); undefined without it. */
+  agreed: Agreed | undefined;
+  /** Our compressor: its window and takeover are the ones agreed for our direction. */
+  compressor: Compressor | undefined;
+  private decompressor: Decompressor | undefined;
+  /** Compressed messages are inflated in arrival order on this chain. */
+  private inflating: Promise<void> = Promise.resolve();
 
   /**
    * `peer` is the role of the implementation under test; `expectHead` says whether an HTTP
@@ -111,9 +120,54 @@ export class RawPeer implements ReaderSink {
     this.notify();
   }
 
+  /**
+   * Turns permessage-deflate on for both directions with the agreed parameters. `peer` is the
+   * role under test: it compresses with the parameters of its own direction (§7.1.1, §7.1.2).
+   */
+  startDeflate(agreed: Agreed): void {
+    this.agreed = agreed;
+    this.reader.deflate = true;
+    const server = this.peer === 'server';
+    this.decompressor = new Decompressor(
+      server ? agreed.serverMaxWindowBits : agreed.clientMaxWindowBits,
+      server ? agreed.serverNoContextTakeover : agreed.clientNoContextTakeover,
+    );
+    this.compressor = new Compressor(
+      server ? agreed.clientMaxWindowBits : agreed.serverMaxWindowBits,
+      server ? agreed.clientNoContextTakeover : agreed.serverNoContextTakeover,
+    );
+  }
+
   message(message: ReceivedMessage): void {
-    this.messages.push(message);
-    this.notify();
+    const decompressor = this.decompressor;
+    if (decompressor === undefined) {
+      this.messages.push(message);
+      this.notify();
+      return;
+    }
+    // With compression on, every message waits its turn so the order stays the arrival order.
+    this.inflating = this.inflating.then(async () => {
+      if (!message.compressed) this.messages.push(message);
+      else {
+        try {
+          const data = await decompressor.inflate(message.data);
+          if (message.type === 'text' && !isValidUtf8(data)) {
+            this.violation('compressed text message that is not UTF-8 once inflated (§8.1)');
+          }
+          this.messages.push({ ...message, data });
+        } catch (error) {
+          this.violation(
+            `compressed message that does not inflate with the agreed parameters: ${error instanceof Error ? error.message : String(error)} (RFC 7692 §7.2.2)`,
+          );
+        }
+      }
+      this.notify();
+    });
+  }
+
+  /** Resolves once every compressed message received so far is inflated. */
+  settled(): Promise<void> {
+    return this.inflating;
   }
 
   violation(what: string): void {

@@ -17,6 +17,8 @@ export interface ReceivedMessage {
   type: 'text' | 'binary';
   data: Uint8Array;
   at: number;
+  /** RSV1 was set on its first frame (permessage-deflate): `data` is still compressed. */
+  compressed?: boolean;
 }
 
 export interface ReceivedClose {
@@ -62,8 +64,11 @@ export class FrameReader {
   private need = 2;
   private fragments: Uint8Array[] = [];
   private fragmentType: 'text' | 'binary' | null = null;
+  private fragmentCompressed = false;
   private closed = false;
   private broken = false;
+  /** permessage-deflate is in force: RSV1 may be set on the first frame of a data message. */
+  deflate = false;
 
   constructor(
     private readonly peer: 'client' | 'server',
@@ -157,8 +162,14 @@ export class FrameReader {
     if (this.peer === 'client' && !frame.masked)
       sink.violation('unmasked frame from a client (§5.1)');
     if (this.peer === 'server' && frame.masked) sink.violation('masked frame from a server (§5.1)');
-    if (frame.rsv !== 0) sink.violation(`RSV bits ${frame.rsv} set without an extension (§5.2)`);
     const op = frame.opcode;
+    const rsv = this.deflate ? frame.rsv & 3 : frame.rsv;
+    if (rsv !== 0) sink.violation(`RSV bits ${rsv} set without an extension (§5.2)`);
+    if (this.deflate && (frame.rsv & 4) !== 0 && op !== 1 && op !== 2) {
+      // RFC 7692 §6.1: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control
+      // frames and non-first fragments of a data message."
+      sink.violation(`RSV1 on a ${op === 0 ? 'continuation' : 'control'} frame (RFC 7692 §6.1)`);
+    }
     if ((op >= 3 && op <= 7) || op >= 0xb) sink.violation(`reserved opcode ${op} (§5.2)`);
     if (op >= 8) {
       if (!frame.fin) sink.violation(`fragmented control frame (§5.5)`);
@@ -185,6 +196,7 @@ export class FrameReader {
           sink.violation('new data frame inside a fragmented message (§5.4)');
         }
         this.fragmentType = frame.opcode === 1 ? 'text' : 'binary';
+        this.fragmentCompressed = this.deflate && (frame.rsv & 4) !== 0;
         this.fragments = [frame.payload];
         if (frame.fin) this.finishMessage(frame.at);
         return;
@@ -227,6 +239,10 @@ export class FrameReader {
     }
     this.fragmentType = null;
     this.fragments = [];
+    if (this.fragmentCompressed) {
+      this.sink.message({ type, data, at, compressed: true });
+      return;
+    }
     if (type === 'text' && !isValidUtf8(data)) {
       this.sink.violation('text message that is not UTF-8 (§8.1)');
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { PEERS_DIR } from './process.js';
-import { serverSawClientClose, startInteropServer } from './scenario.js';
+import { compressedOnTheWire, serverSawClientClose, startInteropServer } from './scenario.js';
 import type { Check, Pairing } from './types.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -51,7 +51,15 @@ export async function launchChromium(): Promise<Browser> {
   }
 }
 
-export async function chromiumUnavailable(): Promise<string | undefined> {
+let chromiumProbe: Promise<string | undefined> | undefined;
+
+/** Whether Chromium starts, probed once per process (several pairings ask). */
+export function chromiumUnavailable(): Promise<string | undefined> {
+  chromiumProbe ??= probeChromium();
+  return chromiumProbe;
+}
+
+async function probeChromium(): Promise<string | undefined> {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (install the Debian package chromium)`;
   try {
     const browser = await launchChromium();
@@ -62,28 +70,43 @@ export async function chromiumUnavailable(): Promise<string | undefined> {
   }
 }
 
+/** The WHATWG scenario in a page of a fresh Chromium, against our interop server. */
+async function runInChromium(options: { deflate?: boolean }) {
+  const server = await startInteropServer(options);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    const source = (await readFile(join(PEERS_DIR, 'whatwg-client.mjs'), 'utf8')).replace(
+      'export async function runScenario',
+      'async function runScenario',
+    );
+    const checks = (await page.evaluate(
+      `(async () => { ${source}\nreturn runScenario(WebSocket, 'ws://127.0.0.1:${server.port}', ${JSON.stringify(options)}); })()`,
+    )) as Check[];
+    checks.push(await serverSawClientClose(server));
+    if (options.deflate) checks.push(...compressedOnTheWire(server.traffic));
+    return { checks, runtime: `chromium ${browser.version}` };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 export const chromiumToOurServer: Pairing = {
   id: 'chromium→ours-server',
   title: 'headless Chromium → @ws/server',
   unavailable: chromiumUnavailable,
-  async run() {
-    const server = await startInteropServer();
-    const browser = await launchChromium();
-    try {
-      const page = await browser.context.newPage();
-      await page.goto(`http://127.0.0.1:${server.port}/`);
-      const source = (await readFile(join(PEERS_DIR, 'whatwg-client.mjs'), 'utf8')).replace(
-        'export async function runScenario',
-        'async function runScenario',
-      );
-      const checks = (await page.evaluate(
-        `(async () => { ${source}\nreturn runScenario(WebSocket, 'ws://127.0.0.1:${server.port}'); })()`,
-      )) as Check[];
-      checks.push(await serverSawClientClose(server));
-      return { checks, runtime: `chromium ${browser.version}` };
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
-  },
+  run: () => runInChromium({}),
+};
+
+/**
+ * Chromium offers `permessage-deflate; client_max_window_bits`; our server accepts it, and the
+ * page checks `WebSocket.extensions` and sends 200 KiB of JSON and 256 KiB of random bytes.
+ */
+export const chromiumToOurServerDeflate: Pairing = {
+  id: 'chromium→ours-server+deflate',
+  title: 'headless Chromium → @ws/server, permessage-deflate on both sides',
+  unavailable: chromiumUnavailable,
+  run: () => runInChromium({ deflate: true }),
 };

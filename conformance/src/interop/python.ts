@@ -1,6 +1,11 @@
 /** Interop with Python's websockets (Debian python3-websockets), both directions. */
 import { lastJson, PYTHON, run, startServerProcess } from './process.js';
-import { runOursClient, serverSawClientClose, startInteropServer } from './scenario.js';
+import {
+  compressedOnTheWire,
+  runOursClient,
+  serverSawClientClose,
+  startInteropServer,
+} from './scenario.js';
 import { type Check, isClientClose, type Pairing } from './types.js';
 
 export async function pythonUnavailable(): Promise<string | undefined> {
@@ -15,25 +20,36 @@ export async function pythonUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+async function runPythonClient(options: { deflate?: boolean }) {
+  const server = await startInteropServer(options);
+  try {
+    const finished = await run(
+      PYTHON,
+      ['python_client.py', `ws://127.0.0.1:${server.port}`],
+      120_000,
+    );
+    const result = lastJson<{ runtime: string; checks: Check[] }>(finished);
+    result.checks.push(await serverSawClientClose(server));
+    if (options.deflate) result.checks.push(...compressedOnTheWire(server.traffic));
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
 export const pythonClientToOurServer: Pairing = {
   id: 'python-websockets→ours-server',
   title: 'Python websockets client → @ws/server',
   unavailable: pythonUnavailable,
-  async run() {
-    const server = await startInteropServer();
-    try {
-      const finished = await run(
-        PYTHON,
-        ['python_client.py', `ws://127.0.0.1:${server.port}`],
-        120_000,
-      );
-      const result = lastJson<{ runtime: string; checks: Check[] }>(finished);
-      result.checks.push(await serverSawClientClose(server));
-      return result;
-    } finally {
-      await server.stop();
-    }
-  },
+  run: () => runPythonClient({}),
+};
+
+/** websockets' client offers permessage-deflate by default. */
+export const pythonClientToOurServerDeflate: Pairing = {
+  id: 'python-websockets→ours-server+deflate',
+  title: 'Python websockets client → @ws/server, permessage-deflate on both sides',
+  unavailable: pythonUnavailable,
+  run: () => runPythonClient({ deflate: true }),
 };
 
 export function startPythonServer() {
@@ -42,12 +58,13 @@ export function startPythonServer() {
 
 export const oursClientToPythonServer: Pairing = {
   id: 'ours-client→python-websockets',
-  title: '@ws/client → Python websockets server',
+  // websockets' server accepts permessage-deflate by default, so this pairing always has it.
+  title: '@ws/client → Python websockets server, permessage-deflate on both sides (its default)',
   unavailable: pythonUnavailable,
   async run() {
     const server = await startPythonServer();
     try {
-      const checks = await runOursClient(`ws://127.0.0.1:${server.port}`);
+      const checks = await runOursClient(`ws://127.0.0.1:${server.port}`, { deflate: true });
       for (let i = 0; i < 100 && !server.lines.some((l) => l.includes('4000')); i++)
         await new Promise((r) => setTimeout(r, 50));
       checks.push({

@@ -6,7 +6,10 @@
  * - a client on `@ws/client` running the same scenario as peers/whatwg-client.mjs, plus a
  *   client-side ping.
  */
+
+import { randomBytes } from 'node:crypto';
 import type { RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   loadClient,
   loadServer,
@@ -32,7 +35,11 @@ export const bytes = (n: number) => {
 
 const noop = () => {};
 
-export function serveInterop(connection: OursConnection, closes: OursClose[]): void {
+export function serveInterop(
+  connection: OursConnection,
+  closes: OursClose[],
+  traffic?: Traffic,
+): void {
   const pending = new Set<string>();
   connection.on('error', noop);
   connection.on('pong', (data) => {
@@ -40,6 +47,12 @@ export function serveInterop(connection: OursConnection, closes: OursClose[]): v
     if (pending.delete(payload)) connection.sendText(`pong:${payload}`).catch(noop);
   });
   connection.on('message', (message) => {
+    if (traffic !== undefined) {
+      const size =
+        message.type === 'text' ? Buffer.byteLength(message.data) : message.data.byteLength;
+      traffic.payloadIn += size;
+      if (!(message.type === 'text' && message.data.startsWith('cmd:'))) traffic.payloadOut += size;
+    }
     if (message.type === 'text' && message.data.startsWith('cmd:ping:')) {
       const payload = message.data.slice('cmd:ping:'.length);
       pending.add(payload);
@@ -56,25 +69,79 @@ export function serveInterop(connection: OursConnection, closes: OursClose[]): v
 export interface InteropServer extends RunningServer {
   /** Closes received from clients, in order. */
   closes: OursClose[];
+  /** Payload bytes of the messages received and echoed, and the sockets they came over. */
+  traffic: Traffic;
+}
+
+export interface Traffic {
+  payloadIn: number;
+  payloadOut: number;
+  sockets: Set<Socket>;
+  /** Each connection's Sec-WebSocket-Extensions offer ('' for none). */
+  offers: string[];
 }
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>interop</title><p>interop</p>';
 
-export async function startInteropServer(): Promise<InteropServer> {
+/**
+ * Our interop server; `deflate` turns permessage-deflate on with the server's defaults (RFC
+ * 7692; messages under 1 KiB go out uncompressed).
+ */
+export async function startInteropServer(
+  options: { deflate?: boolean } = {},
+): Promise<InteropServer> {
   const module = await loadServer();
   if (typeof module === 'string') throw new Error(module);
   const closes: OursClose[] = [];
+  const traffic: Traffic = { payloadIn: 0, payloadOut: 0, sockets: new Set(), offers: [] };
   const page: RequestListener = (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(PAGE);
   };
   const server = await startOursServer(
     module,
-    (connection) => serveInterop(connection, closes),
-    {},
+    (connection, req) => {
+      traffic.sockets.add(req.socket);
+      traffic.offers.push(String(req.headers['sec-websocket-extensions'] ?? ''));
+      serveInterop(connection, closes, traffic);
+    },
+    options.deflate ? { perMessageDeflate: true } : {},
     page,
   );
-  return { ...server, closes };
+  return { ...server, closes, traffic };
+}
+
+/**
+ * Proof that compression really happened both ways: without it a WebSocket connection carries
+ * at least as many bytes as the payloads (frame headers come on top), so payloads that took
+ * less than half their size on the wire went as RSV1 (compressed) frames. The scenario's large
+ * messages are repetitive, so compressed they shrink far below half.
+ */
+export function compressedOnTheWire(
+  traffic: Traffic,
+  options: { peerCompresses?: boolean } = {},
+): Check[] {
+  let read = 0;
+  let written = 0;
+  for (const socket of traffic.sockets) {
+    read += socket.bytesRead;
+    written += socket.bytesWritten;
+  }
+  const sent: Check = {
+    name: 'the server sent compressed frames (fewer bytes on the wire than payload)',
+    ok: traffic.payloadOut > 0 && written < traffic.payloadOut / 2,
+    detail: `${traffic.payloadOut} B of payload in ${written} B written; offers: ${JSON.stringify(traffic.offers)}`,
+  };
+  // RFC 7692 §6 lets a sender compress nothing; a peer that only inflates is still conformant.
+  if (options.peerCompresses === false) return [sent];
+  return [
+    sent,
+    {
+      name: 'the server received compressed frames (fewer bytes on the wire than payload)',
+      ok: traffic.payloadIn > 0 && read < traffic.payloadIn / 2,
+      detail: `${traffic.payloadIn} B of payload in ${read} B read`,
+    },
+  ];
 }
 
 /** Waits for the server to have seen the client's close (it is recorded once TCP closes). */
@@ -112,8 +179,26 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
-/** The scenario on `@ws/client` against a peer server at `base` (ws://host:port). */
-export async function runOursClient(base: string): Promise<Check[]> {
+/** 200 KiB of JSON records, compressible as real traffic is. */
+export function bigJson(): string {
+  const records: string[] = [];
+  for (let id = 0, size = 0; size < 200 * 1024; id++) {
+    const record = JSON.stringify({ id, name: `user-${id}`, ok: id % 3 === 0, tags: ['a', 'b'] });
+    records.push(record);
+    size += record.length + 1;
+  }
+  return `[${records.join(',')}]`;
+}
+
+/**
+ * The scenario on `@ws/client` against a peer server at `base` (ws://host:port). `deflate`: the
+ * server has permessage-deflate on, so the client (which offers it by default) must have it in
+ * force, and 200 KiB of JSON and 256 KiB of random bytes go through it too.
+ */
+export async function runOursClient(
+  base: string,
+  options: { deflate?: boolean } = {},
+): Promise<Check[]> {
   const module = await loadClient();
   if (typeof module === 'string') throw new Error(module);
   const checks: Check[] = [];
@@ -150,6 +235,30 @@ export async function runOursClient(base: string): Promise<Check[]> {
       'UTF-8 with 4-byte characters echoed',
       'type' in utf8 && utf8.type === 'text' && utf8.data === UTF8,
     );
+    if (options.deflate) {
+      const names = (connection.extensions ?? []).map((extension) => extension.name);
+      check(
+        'permessage-deflate in force (the server accepted the default offer)',
+        names.includes('permessage-deflate'),
+        `extensions=${JSON.stringify(names)}`,
+      );
+      const json = bigJson();
+      await connection.sendText(json);
+      const echoedJson = await next(connection);
+      check(
+        `JSON text of ${json.length} B echoed intact`,
+        'type' in echoedJson && echoedJson.type === 'text' && echoedJson.data === json,
+      );
+      const random = randomBytes(256 * 1024);
+      await connection.sendBinary(random);
+      const echoedRandom = await next(connection);
+      check(
+        'random binary of 262144 B echoed intact',
+        'type' in echoedRandom &&
+          echoedRandom.type === 'binary' &&
+          equalBytes(echoedRandom.data, random),
+      );
+    }
     const pong = new Promise<Uint8Array>((resolve) => connection.on('pong', resolve));
     await connection.ping('client-ping');
     const pongData = await withTimeout(pong, 10_000, 'the pong');

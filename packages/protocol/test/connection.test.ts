@@ -252,6 +252,40 @@ describe('Connection over a Transport', () => {
     expect(frames[40]!.payload.every((byte) => byte === 7)).toBe(true);
   });
 
+  it("uses the transport's unmask and unmaskCopy hooks unless the options give their own", () => {
+    const used: string[] = [];
+    const hooks = (name: string) => ({
+      unmask: (data: Uint8Array, key: number, phase: number) => {
+        used.push(`${name}.unmask`);
+        for (let i = 0; i < data.length; i++) data[i]! ^= (key >>> (((phase + i) & 3) * 8)) & 0xff;
+        return true;
+      },
+      unmaskCopy: (s: Uint8Array, t: Uint8Array, o: number, key: number, phase: number) => {
+        used.push(`${name}.unmaskCopy`);
+        for (let i = 0; i < s.length; i++)
+          t[o + i] = s[i]! ^ ((key >>> (((phase + i) & 3) * 8)) & 0xff);
+      },
+    });
+    const payload = new Uint8Array(200).map((_, i) => i);
+    const wire = clientFrame(Opcode.Binary, payload);
+    for (const own of [false, true]) {
+      used.length = 0;
+      const transport = Object.assign(new FakeTransport(), hooks('transport'));
+      const conn = new Connection(transport, {
+        role: 'server',
+        ...(own ? hooks('options') : {}),
+      });
+      const messages: unknown[] = [];
+      conn.on('message', (m) => messages.push(m));
+      // Split inside the payload: gathered, so unmasked while copied.
+      transport.controller.data(wire.slice(0, 50));
+      transport.controller.data(wire.slice(50));
+      expect(messages).toEqual([{ type: 'binary', data: payload }]);
+      const who = own ? 'options' : 'transport';
+      expect(used).toEqual([`${who}.unmaskCopy`, `${who}.unmaskCopy`]);
+    }
+  });
+
   it('a client masks a large payload into an output buffer, fully overwritten', () => {
     const protocol = new Protocol({
       role: 'client',

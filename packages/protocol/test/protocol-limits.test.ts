@@ -26,6 +26,22 @@ describe('limits, enforced before allocation', () => {
     expect(() => resolveLimits({ maxBufferedBytes: 1.5 })).toThrow(RangeError);
   });
 
+  it('resolves the same limits object to one shared frozen result, re-read when it changed', () => {
+    const limits = { maxMessageSize: 1000 };
+    const first = resolveLimits(limits);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(resolveLimits(limits)).toBe(first);
+    expect(new Protocol({ role: 'server', limits }).limits).toBe(first);
+    limits.maxMessageSize = 2000;
+    const second = resolveLimits(limits);
+    expect(second).not.toBe(first);
+    expect(second).toMatchObject({ maxMessageSize: 2000, maxFrameSize: 2000 });
+    expect(first.maxMessageSize).toBe(1000);
+    // An equal but different object is resolved on its own (and checked again).
+    expect(resolveLimits({ maxMessageSize: 2000 })).toEqual(second);
+    expect(() => resolveLimits({ ...limits, maxFragments: 0 })).toThrow(RangeError);
+  });
+
   it('fails with 1009 on a frame header announcing more than the default limit, holding nothing', () => {
     const { protocol, events } = collect();
     protocol.receive(hugeHeader(2 ** 40));

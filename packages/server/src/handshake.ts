@@ -64,6 +64,15 @@ function errorOf(refusal: Refusal): HandshakeError {
   return new HandshakeError(refusal.kind, refusal.status, refusal.reason, options);
 }
 
+/** A framework's request without rawHeaders: its header record; undefined for rawHeaders. */
+function requestHeaders(req: UpgradeRequest): RequestHead['headers'] | undefined {
+  if (Array.isArray(req.rawHeaders)) return undefined;
+  if (req.headers !== null && typeof req.headers === 'object') return req.headers;
+  throw new TypeError(
+    'upgrade: expected a request with rawHeaders or headers (an IncomingMessage)',
+  );
+}
+
 /** 431 when Node's parser let through more header lines or bytes than allowed. */
 function headerLimitRefusal(req: UpgradeRequest, config: UpgradeConfig): Refusal | undefined {
   const { count, bytes } = headerSize(req.rawHeaders);
@@ -104,21 +113,19 @@ export function handshake(
   hooks: HandshakeHooks,
   slot?: TimeoutSlot,
 ): ServerConnection | Promise<ServerConnection> {
-  // Nothing on this socket may crash the process: errors end it quietly.
-  socket.on('error', noop);
-  let headers: RequestHead['headers'];
-  if (req instanceof RawUpgradeRequest) headers = req.pairs;
-  else if (Array.isArray(req.rawHeaders)) {
-    const refusal = headerLimitRefusal(req, config);
-    if (refusal !== undefined) return fail(socket, refusal);
-    headers = req.rawHeaders;
-  } else if (req.headers !== null && typeof req.headers === 'object') {
-    // A framework's request object without rawHeaders: the header record is all there is.
-    headers = req.headers;
+  let headers: RequestHead['headers'] | undefined;
+  if (req instanceof RawUpgradeRequest) {
+    // A standalone socket: its HeadWait listens for 'error' until the handshake settles.
+    headers = req.pairs;
   } else {
-    throw new TypeError(
-      'upgrade: expected a request with rawHeaders or headers (an IncomingMessage)',
-    );
+    // Nothing on this socket may crash the process: errors end it quietly.
+    socket.on('error', noop);
+    headers = requestHeaders(req);
+    if (headers === undefined) {
+      const refusal = headerLimitRefusal(req, config);
+      if (refusal !== undefined) return fail(socket, refusal);
+      headers = req.rawHeaders;
+    }
   }
   const result = validateRequest({
     method: req.method ?? '',
@@ -337,6 +344,7 @@ function accept(
     headers: config.headers,
   });
   socket.write(response);
+  // The connection's transport listens from here on (this removes ours, or the HeadWait's).
   socket.off('error', noop);
   const connection = new ServerConnection(
     socket,

@@ -1,5 +1,6 @@
 // The interop protocol as a server, on Bun.serve (uWebSockets underneath). See python_server.py.
-// Usage: bun bun-server.mjs — prints "listening PORT", then one JSON line per close received.
+// Usage: bun bun-server.mjs [deflate] — prints "listening PORT", then one JSON line per close
+// received. With "deflate", permessage-deflate is on (Bun's default is off).
 const server = Bun.serve({
   hostname: '127.0.0.1',
   port: 0,
@@ -13,6 +14,7 @@ const server = Bun.serve({
   },
   websocket: {
     maxPayloadLength: 64 * 1024 * 1024,
+    perMessageDeflate: process.argv[2] === 'deflate',
     message(ws, message) {
       if (typeof message === 'string' && message.startsWith('cmd:ping:')) {
         const payload = message.slice('cmd:ping:'.length);

@@ -1,4 +1,5 @@
 export function runScenario(
   WebSocketImpl: unknown,
   base: string,
+  options?: { deflate?: boolean },
 ): Promise<{ name: string; ok: boolean; detail: string }[]>;

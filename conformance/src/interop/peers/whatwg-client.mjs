@@ -1,8 +1,10 @@
 // The interop scenario for any WHATWG WebSocket client (ws, Node 24's undici, Chromium). Plain
 // JavaScript with no imports: Chromium receives this file's text and evaluates it in the page.
-// The server must speak the interop protocol of ../scenario.ts.
+// The server must speak the interop protocol of ../scenario.ts. With `{ deflate: true }` the
+// server has permessage-deflate on: the scenario also checks that the client negotiated it
+// (RFC 7692) and sends 200 KiB of JSON and 256 KiB of random bytes through it.
 
-export async function runScenario(WebSocketImpl, base) {
+export async function runScenario(WebSocketImpl, base, options = {}) {
   const SIZES = [0, 1, 125, 126, 65535, 65536, 1048576];
   const UTF8 = '𝄞😀🌍 κόσμε — héllo 中文 '.repeat(40);
   const checks = [];
@@ -75,6 +77,34 @@ export async function runScenario(WebSocketImpl, base) {
     }
     socket.send(UTF8);
     check('UTF-8 with 4-byte characters echoed', (await socket.next()) === UTF8);
+    if (options.deflate) {
+      check(
+        'permessage-deflate negotiated (WebSocket.extensions)',
+        /^permessage-deflate\b/.test(socket.extensions),
+        `extensions=${JSON.stringify(socket.extensions)}`,
+      );
+      const records = [];
+      for (let id = 0, size = 0; size < 200 * 1024; id++) {
+        const record = JSON.stringify({
+          id,
+          name: `user-${id}`,
+          ok: id % 3 === 0,
+          tags: ['a', 'b'],
+        });
+        records.push(record);
+        size += record.length + 1;
+      }
+      const json = `[${records.join(',')}]`;
+      socket.send(json);
+      const echoedJson = await socket.next();
+      check(`JSON text of ${json.length} B echoed intact`, echoedJson === json);
+      const random = new Uint8Array(256 * 1024);
+      for (let at = 0; at < random.length; at += 65536) {
+        crypto.getRandomValues(random.subarray(at, at + 65536));
+      }
+      socket.send(random);
+      check('random binary of 262144 B echoed intact', sameBytes(await socket.next(), random));
+    }
     socket.send('cmd:ping:interop-ping');
     const pong = await socket.next();
     check('server ping answered with pong (same payload)', pong === 'pong:interop-ping', pong);

@@ -1,8 +1,16 @@
 /// <reference types="node" />
 import { createRequire } from 'node:module';
+import { maskCopy } from '@ws/frame';
 
 interface Bufferutil {
   unmask(data: Uint8Array, mask: Uint8Array): void;
+  mask(
+    source: Uint8Array,
+    mask: Uint8Array,
+    output: Uint8Array,
+    offset: number,
+    length: number,
+  ): void;
 }
 
 /**
@@ -28,7 +36,9 @@ export function loadBufferutil(): Bufferutil | null {
       try {
         // import.meta.url in both builds: tsup's `shims` rewrites it for the CJS one.
         const module = createRequire(import.meta.url)('bufferutil') as Partial<Bufferutil>;
-        if (typeof module.unmask === 'function') native = module as Bufferutil;
+        if (typeof module.unmask === 'function' && typeof module.mask === 'function') {
+          native = module as Bufferutil;
+        }
       } catch {
         // Not installed, or its native build failed: @ws/frame's kernels do the work.
       }
@@ -43,13 +53,35 @@ export function loadBufferutil(): Bufferutil | null {
  */
 export function nativeUnmask(data: Uint8Array, key: number, phase: number): boolean {
   if (data.length < BUFFERUTIL_MIN || native == null) return false;
-  // bufferutil always starts at key byte 0: rotate the packed key to the piece's phase (§5.3).
+  native.unmask(data, keyBytes(key, phase));
+  return true;
+}
+
+/**
+ * A Protocol `unmaskCopy` hook: `target[offset + i] = source[i] ^ key byte (phase + i) & 3`,
+ * through bufferutil's one-pass native copy from BUFFERUTIL_MIN bytes, @ws/frame's maskCopy
+ * below that.
+ */
+export function nativeUnmaskCopy(
+  source: Uint8Array,
+  target: Uint8Array,
+  offset: number,
+  key: number,
+  phase: number,
+): void {
+  if (source.length < BUFFERUTIL_MIN || native == null) {
+    maskCopy(source, target, offset, keyBytes(key, 0), phase);
+  } else native.mask(source, keyBytes(key, phase), target, offset, source.length);
+}
+
+/** The packed key as bytes, rotated to `phase` (§5.3); only valid until the next call. */
+function keyBytes(key: number, phase: number): Uint8Array {
+  // bufferutil always starts at key byte 0: rotate the packed key to the piece's phase.
   const k = phase === 0 ? key : (key >>> (phase * 8)) | (key << (32 - phase * 8));
   const bytes = (scratch ??= new Uint8Array(4));
   bytes[0] = k & 0xff;
   bytes[1] = (k >>> 8) & 0xff;
   bytes[2] = (k >>> 16) & 0xff;
   bytes[3] = k >>> 24;
-  native.unmask(data, bytes);
-  return true;
+  return bytes;
 }

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import type { Socket } from 'node:net';
 import type { Transport, TransportController } from '../transport.js';
-import { loadBufferutil, nativeUnmask } from './bufferutil.js';
+import { loadBufferutil, nativeUnmask, nativeUnmaskCopy } from './bufferutil.js';
 
 /**
  * A Transport over a `net.Socket` or `tls.TLSSocket` whose opening handshake is done.
@@ -25,6 +25,14 @@ export class SocketTransport implements Transport {
    */
   readonly unmask: ((data: Uint8Array, key: number, phase: number) => boolean) | undefined =
     loadBufferutil() === null ? undefined : nativeUnmask;
+  /**
+   * With bufferutil, a frame that spans reads is unmasked while it is copied into its message
+   * (one pass instead of unmasking in place, then copying): measured here, see
+   * ProtocolOptions.unmaskCopy.
+   */
+  readonly unmaskCopy:
+    | ((source: Uint8Array, target: Uint8Array, offset: number, key: number, phase: number) => void)
+    | undefined = loadBufferutil() === null ? undefined : nativeUnmaskCopy;
   private controller: TransportController | null = null;
   private readonly onWritten = (error?: Error | null): void => {
     this.controller?.written(error ?? undefined);
