@@ -1,5 +1,5 @@
 import { constants, createDeflateRaw, type DeflateRaw } from 'node:zlib';
-import { join } from './inflate.js';
+import { join } from './bytes.js';
 
 /** zlib settings for the compressor. */
 export interface DeflateTuning {

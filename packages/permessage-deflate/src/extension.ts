@@ -6,6 +6,7 @@ import {
   type MaybePromise,
   ProtocolError,
 } from '@ws/protocol';
+import { DEFAULT_THRESHOLD, RSV1 } from './constants.js';
 import { Deflater, type DeflateTuning } from './deflate.js';
 import { Inflater } from './inflate.js';
 import { Limiter, sharedLimiter } from './limiter.js';
@@ -19,11 +20,7 @@ import {
   type NegotiationOptions,
 } from './negotiation.js';
 
-/** Messages shorter than this many bytes are sent uncompressed by default (as in `ws`). */
-export const DEFAULT_THRESHOLD = 1024;
-
-/** RFC 7692 §6: permessage-deflate marks a compressed message with RSV1 on its first frame. */
-const RSV1 = 0x4;
+export { DEFAULT_THRESHOLD } from './constants.js';
 
 /** Everything a user can set: negotiation, zlib tuning, and when to compress. */
 export interface DeflateOptions extends NegotiationOptions, DeflateTuning {

@@ -1,4 +1,8 @@
 import { constants, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { join } from './bytes.js';
+import type { InflateResult } from './inflate-result.js';
+
+export type { InflateResult } from './inflate-result.js';
 
 /**
  * RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the
@@ -8,11 +12,6 @@ const TAIL = /* @__PURE__ */ new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 
 /** zlib's output chunk: the most a message can be inflated past its limit before it stops. */
 export const INFLATE_CHUNK_SIZE = 16 * 1024;
-
-export type InflateResult =
-  | { ok: true; data: Uint8Array }
-  | { ok: false; kind: 'too-large'; message: string; inflated: number }
-  | { ok: false; kind: 'corrupt'; message: string };
 
 /**
  * One direction's decompressor (RFC 7692 §7.2.2). Inflation is bounded: output is counted
@@ -121,18 +120,3 @@ export class Inflater {
 }
 
 function ignore(): void {}
-
-/** One plain Uint8Array (a view, not a copy, of zlib's Buffer when there is one chunk). */
-export function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) {
-    const only = chunks[0]!;
-    return new Uint8Array(only.buffer, only.byteOffset, only.length);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}

@@ -10,7 +10,7 @@ import {
   PerMessageDeflate,
 } from '../src/extension.js';
 import { acceptOffer, buildOffer, type DeflateParams } from '../src/negotiation.js';
-import { exchange, hex, parseFrames, peer, serverFrame, until } from './helpers.js';
+import { exchange, hex, parseFrames, peer, rawClientFrame, serverFrame, until } from './helpers.js';
 
 const DEFAULTS: DeflateParams = {
   serverNoContextTakeover: false,
@@ -255,29 +255,6 @@ describe('PerMessageDeflate receiving RFC 7692 §7.2.3 frames', () => {
     });
   });
 });
-
-/** A masked frame with a zero masking key (payload as is), any length. */
-function rawClientFrame(firstByte: number, payload: Uint8Array): Uint8Array {
-  const n = payload.length;
-  const head =
-    n < 126
-      ? [firstByte, 0x80 | n]
-      : n < 65536
-        ? [firstByte, 0x80 | 126, n >> 8, n & 0xff]
-        : [
-            firstByte,
-            0x80 | 127,
-            0,
-            0,
-            0,
-            0,
-            (n >>> 24) & 0xff,
-            (n >> 16) & 0xff,
-            (n >> 8) & 0xff,
-            n & 0xff,
-          ];
-  return new Uint8Array([...head, 0, 0, 0, 0, ...payload]);
-}
 
 describe('negotiateServer / clientOffer / negotiateClient', () => {
   it('the server is off by default and on with true or options', () => {

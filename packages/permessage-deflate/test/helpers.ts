@@ -110,3 +110,26 @@ export function parseFrames(parts: readonly Uint8Array[]): WireFrame[] {
   }
   return frames;
 }
+
+/** A masked frame with a zero masking key (payload as is), any length. */
+export function rawClientFrame(firstByte: number, payload: Uint8Array): Uint8Array {
+  const n = payload.length;
+  const head =
+    n < 126
+      ? [firstByte, 0x80 | n]
+      : n < 65536
+        ? [firstByte, 0x80 | 126, n >> 8, n & 0xff]
+        : [
+            firstByte,
+            0x80 | 127,
+            0,
+            0,
+            0,
+            0,
+            (n >>> 24) & 0xff,
+            (n >> 16) & 0xff,
+            (n >> 8) & 0xff,
+            n & 0xff,
+          ];
+  return new Uint8Array([...head, 0, 0, 0, 0, ...payload]);
+}
