@@ -38,7 +38,7 @@ export const ECHO_WORKLOADS: readonly EchoWorkload[] = [
     payloadSize: 64 * 1024,
     connections: 16,
     inFlight: 16,
-    messagesPerConnection: [128, 48],
+    messagesPerConnection: [320, 48],
   },
   {
     id: 'echo.latency.32B',
