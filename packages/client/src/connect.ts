@@ -27,20 +27,28 @@ export function openConnection(
   options: ConnectOptions | undefined,
   callback: OpenCallback,
 ): ClientHandshake | undefined {
-  const href = typeof url === 'string' ? url : url instanceof URL ? url.href : undefined;
-  if (href === undefined) throw new TypeError('connect: expected url to be a string or a URL');
-  // No header injection through the URL: a CR or LF is an error, not something to strip.
-  if (hasControlCharacter(href)) {
-    throw new TypeError(`connect: the URL holds a control character: ${JSON.stringify(href)}`);
+  let parsed: URL;
+  if (url instanceof URL) {
+    // Already parsed (the WebSocket class hands over its own): read as it is, not parsed again.
+    parsed = url;
+  } else {
+    if (typeof url !== 'string')
+      throw new TypeError('connect: expected url to be a string or a URL');
+    // No header injection through the URL: a CR or LF is an error, not something to strip.
+    if (hasControlCharacter(url)) {
+      throw new TypeError(`connect: the URL holds a control character: ${JSON.stringify(url)}`);
+    }
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new TypeError(`connect: not a valid URL: ${url}`);
+    }
   }
   const resolved = resolveOptions(options);
-  let parsed: URL;
-  try {
-    parsed = new URL(href);
-  } catch {
-    throw new TypeError(`connect: not a valid URL: ${href}`);
-  }
-  // Parsed once here and handed on as a URL (each string would be parsed again).
+  // Read now: the connection reports the URL as it was at this call, whatever the caller's URL
+  // object becomes later.
+  const href = parsed.href;
+  // Parsed once (above) and handed on as a URL: resolveTarget and buildRequest read it as it is.
   const target = resolveTarget(parsed);
   const key = generateKey(fillRandom);
   // Throws TypeError for a bad protocol list, a header name that is not a token, or a value with
@@ -132,7 +140,7 @@ export function openConnection(
             ? connectionOptions
             : { ...connectionOptions, extensions: [deflate.extension] },
           {
-            url: parsed.href,
+            url: href,
             subprotocol: outcome.protocol,
             extensions: outcome.extensions,
             response: {

@@ -224,7 +224,7 @@ export class WebSocket extends EventTarget {
     this.#url = parsed.href;
     this.#origin = parsed.origin;
     this.#handshake = openConnection(
-      parsed.href,
+      parsed,
       { ...connectOptions, protocols: list },
       (error, connection) => this.#opened(error, connection),
     );

@@ -60,6 +60,17 @@ describe('connect: the opening handshake', () => {
     await conn.closed;
   });
 
+  it('takes a URL instance as it is, and keeps its URL as it was at the call', async () => {
+    server = await scriptedServer((peer) => peer.socket.write(switching(peer)));
+    const url = new URL(`${server.url}path?q=1`);
+    const pending = connect(url);
+    url.pathname = '/elsewhere';
+    const conn = await pending;
+    expect(server.requests[0]!.url).toBe('/path?q=1');
+    expect(conn.url).toBe(`${server.url}path?q=1`);
+    conn.terminate();
+  });
+
   it('uses a fresh key for every connection', async () => {
     server = await scriptedServer((peer) => peer.socket.write(switching(peer)));
     const keys = new Set<string>();

@@ -36,6 +36,25 @@ describe('buildRequest', () => {
     expect(text(buildRequest(new URL(url), { key }))).toBe(request);
   });
 
+  it('a URL instance gives the same target and request as its string', () => {
+    const href = 'wss://us%20er:p%40ss@example.com:8443/p?q';
+    expect(resolveTarget(new URL(href))).toEqual(resolveTarget(href));
+    expect(resolveTarget(new URL(href))).toEqual({
+      secure: true,
+      hostname: 'example.com',
+      port: 8443,
+      host: 'example.com:8443',
+      path: '/p?q',
+    });
+    expect(text(buildRequest(new URL(href), { key }))).toBe(text(buildRequest(href, { key })));
+  });
+
+  it('refuses a URL instance with a fragment, even an empty one', () => {
+    expect(() => resolveTarget(new URL('ws://h/#'))).toThrow(TypeError);
+    expect(() => resolveTarget(new URL('ws://h/#x'))).toThrow(TypeError);
+    expect(() => buildRequest(new URL('ws://h/#'), { key })).toThrow(TypeError);
+  });
+
   it('resolves where to connect', () => {
     expect(resolveTarget('wss://[::1]/x?y')).toEqual({
       secure: true,
