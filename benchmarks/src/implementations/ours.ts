@@ -53,6 +53,9 @@ export interface EncodeOptions {
 export interface FrameHandler {
   onFrame(frame: OurFrame): void;
   onError(error: OurFrameError): void;
+  /** Streaming mode: a data frame's header, then its payload in pieces. */
+  onFrameStart?(header: { payloadLength: number }): void;
+  onFrameData?(data: Uint8Array, last: boolean): void;
 }
 
 export interface FrameDecoderLike {
@@ -71,6 +74,8 @@ export interface FrameCodecApi {
       maxPayloadLength?: number;
       /** Added with the frame-perf work; older builds ignore it (the driver checks). */
       allocate?: (length: number) => Uint8Array;
+      /** Data frame payloads in pieces through onFrameStart/onFrameData. */
+      streaming?: boolean;
     },
     handler: FrameHandler,
   ) => FrameDecoderLike;

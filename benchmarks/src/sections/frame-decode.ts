@@ -29,9 +29,12 @@ export type DecodeDriver = (
 ) => void;
 
 /**
+ * Whole-frame mode, what a user of @ws/frame alone gets, and the headline: like ws's Receiver,
+ * every frame is handed out whole, those spanning chunks gathered (and unmasked) once.
  * `allocate`: where the decoder gets the buffer of a frame that spans chunks. Default (none):
- * `new Uint8Array(length)`, pure web APIs, which zero-fills; a Node binding passes
- * `Buffer.allocUnsafe`, which does not (every byte is overwritten before the frame is handed out).
+ * pure web APIs, a region of a shared zeroed slab up to 4 KiB and `new Uint8Array(length)`
+ * above, which zero-fills; a Node binding passes `Buffer.allocUnsafe`, which does not (every
+ * byte is overwritten before the frame is handed out).
  */
 export function oursDriver(
   api: FrameCodecApi,
@@ -45,6 +48,35 @@ export function oursDriver(
         onFrame(frame) {
           tally.frames++;
           tally.bytes += frame.payload.length;
+        },
+        onError(error) {
+          tally.errors.push(`${error.kind}: ${error.message}`);
+        },
+      },
+    );
+    for (let i = 0; i < chunks.length; i++) decoder.push(chunks[i]!);
+  };
+}
+
+/**
+ * Streaming mode, the one @ws/protocol builds on: data frame payloads handed out in pieces as
+ * they arrive (views of the chunks, unmasked in place), nothing gathered and nothing allocated.
+ * Not the same work as ws's whole messages: it shows what a consumer that processes data as it
+ * comes (or assembles messages itself) starts from.
+ */
+export function oursStreamingDriver(api: FrameCodecApi): DecodeDriver {
+  return (role, chunks, tally) => {
+    const decoder = new api.FrameDecoder(
+      { role, maxPayloadLength: MAX_PAYLOAD, streaming: true },
+      {
+        onFrame(frame) {
+          tally.frames++;
+          tally.bytes += frame.payload.length;
+        },
+        onFrameStart() {},
+        onFrameData(data, last) {
+          tally.bytes += data.length;
+          if (last) tally.frames++;
         },
         onError(error) {
           tally.errors.push(`${error.kind}: ${error.message}`);
@@ -250,6 +282,13 @@ export const frameDecodeSection: Section = {
             'ours, allocate: Buffer.allocUnsafe',
             'ours',
             oursDriver(loaded.api, allocUnsafe),
+            streams,
+            problems,
+          ),
+          decodeCandidate(
+            'ours, streaming (pieces, not gathered)',
+            'ours',
+            oursStreamingDriver(loaded.api),
             streams,
             problems,
           ),

@@ -407,6 +407,52 @@ describe('zero copy', () => {
     for (const c of chunks) expect(frames[0]!.payload.buffer).not.toBe(c.buffer);
   });
 
+  it(
+    'kept payloads stay intact while later frames are decoded, across decoders (fast-check)',
+    HANG_GUARD,
+    () => {
+      // A payload kept by the caller must not change while this or another decoder gathers
+      // more frames after it.
+      const smallFrames = fc.array(fc.tuple(fc.integer({ min: 0, max: 8400 }), fc.integer()), {
+        minLength: 1,
+        maxLength: 12,
+      });
+      fc.assert(
+        fc.property(
+          smallFrames,
+          smallFrames,
+          fc.integer({ min: 1, max: 700 }),
+          (a, b, chunkSize) => {
+            const kept: [Uint8Array, Uint8Array][] = [];
+            const decoders = [a, b].map((specs) => {
+              const payloads = specs.map(([n, seed]) => patterned(n, seed));
+              const bytes = concat(payloads.map((p) => encodeFrame(frame(2, p), { mask: KEY })));
+              let index = 0;
+              const decoder = new FrameDecoder(server, {
+                onFrame: (f) => kept.push([f.payload, payloads[index++]!]),
+                onError: (e) => expect.fail(e.message),
+              });
+              return { decoder, bytes };
+            });
+            // The two streams' chunks interleaved, so both decoders draw from the pool in turn.
+            for (
+              let at = 0;
+              at < Math.max(...decoders.map((d) => d.bytes.length));
+              at += chunkSize
+            ) {
+              for (const { decoder, bytes } of decoders) {
+                if (at < bytes.length) decoder.push(bytes.slice(at, at + chunkSize));
+              }
+            }
+            expect(kept).toHaveLength(a.length + b.length);
+            for (const [payload, expected] of kept) expect(payload).toEqual(expected);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+  );
+
   it('streams pieces as views of the chunks, with last only on the final piece', () => {
     const bytes = encodeFrame(frame(2, patterned(100, 3)), { mask: KEY });
     const chunks = split(bytes, [20, 50]);
