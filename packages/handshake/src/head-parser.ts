@@ -70,7 +70,9 @@ const ascii = /* @__PURE__ */ new TextDecoder();
  * each piece was decoded separately. ASCII-only heads (the norm) go through the native TextDecoder.
  */
 function latin1(bytes: Uint8Array, start: number, end: number, asciiOnly: boolean): string {
-  if (asciiOnly) return ascii.decode(bytes.subarray(start, end));
+  if (asciiOnly) {
+    return ascii.decode(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+  }
   let out = '';
   // Chunked so that `apply` never receives more arguments than an engine accepts.
   for (let i = start; i < end; i += 8192) {
@@ -135,7 +137,8 @@ class HeadScanner {
     const end = Math.min(this.length, this.maxHeaderBytes);
     // The native search for CR is several times faster than a byte loop; bare LFs and other control
     // bytes are caught when each line is validated.
-    const bytes = this.bytes.subarray(0, end);
+    // No view made when the bytes end where the scan must (a head read whole, the usual case).
+    const bytes = end === this.bytes.length ? this.bytes : this.bytes.subarray(0, end);
     let i = this.#position;
     while (i < end) {
       const cr = bytes.indexOf(CR, i);
@@ -198,7 +201,8 @@ class HeadScanner {
   }
 
   #head(end: number): ParsedRequestHead | ParsedResponseHead {
-    const text = latin1(this.bytes, 0, end, this.#asciiOnly);
+    // Up to the final CRLF included (ASCII): a head that fills its chunk is decoded without a view.
+    const text = latin1(this.bytes, 0, end + 2, this.#asciiOnly);
     const fields = this.#fields;
     const headers: [string, string][] = new Array(fields.length / 4);
     for (let k = 0, j = 0; k < fields.length; k += 4, j++) {

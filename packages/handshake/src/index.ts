@@ -26,7 +26,7 @@ export type { ProtocolsResult } from './protocols.js';
 export { formatProtocols, negotiateProtocol, parseProtocols, selectProtocol } from './protocols.js';
 export type { ListLimits } from './scan.js';
 export type { AcceptOptions, RejectOptions } from './server-response.js';
-export { acceptResponse, rejectResponse } from './server-response.js';
+export { acceptResponse, acceptResponseText, rejectResponse } from './server-response.js';
 export type {
   AcceptedHandshake,
   Rejection,

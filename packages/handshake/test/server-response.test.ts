@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptResponse, rejectResponse } from '../src/server-response.js';
+import { acceptResponse, acceptResponseText, rejectResponse } from '../src/server-response.js';
 import { validateRequest } from '../src/server-validate.js';
+import { extensionOffer, token } from './arbitraries.js';
 import { CHROMIUM_HEADERS, RFC_RESPONSE, text } from './vectors.js';
 
 describe('acceptResponse', () => {
@@ -54,6 +56,50 @@ describe('acceptResponse', () => {
       /set by the handshake/,
     );
     expect(() => acceptResponse({ key, headers: { connection: 'close' } })).toThrow(TypeError);
+  });
+});
+
+describe('acceptResponseText', () => {
+  it('is the RFC 6455 §1.2 response as text', () => {
+    expect(acceptResponseText({ key: 'dGhlIHNhbXBsZSBub25jZQ==', protocol: 'chat' })).toBe(
+      RFC_RESPONSE,
+    );
+  });
+
+  it('is acceptResponse character for byte, every character below U+0100', () => {
+    // Field values may hold obs-text (0x80–0xFF), which must come out as single latin1 bytes.
+    const value = fc
+      .array(fc.integer({ min: 0x20, max: 0xff }), { maxLength: 20 })
+      .map((codes) => String.fromCharCode(...codes.filter((c) => c !== 0x7f)).trim());
+    fc.assert(
+      fc.property(
+        fc.option(token(), { nil: undefined }),
+        fc.array(extensionOffer(), { maxLength: 2 }),
+        fc.array(
+          fc.tuple(
+            token().map((name) => `X-${name}`),
+            value,
+          ),
+          { maxLength: 4 },
+        ),
+        (protocol, extensions, headers) => {
+          const options = { key: 'dGhlIHNhbXBsZSBub25jZQ==', protocol, extensions, headers };
+          const text = acceptResponseText(options);
+          const bytes = acceptResponse(options);
+          expect(text.length).toBe(bytes.length);
+          for (let i = 0; i < text.length; i++) expect(text.charCodeAt(i)).toBe(bytes[i]);
+        },
+      ),
+    );
+  });
+
+  it('throws the same TypeErrors as acceptResponse', () => {
+    const key = 'dGhlIHNhbXBsZSBub25jZQ==';
+    expect(() => acceptResponseText({ key, protocol: 'a, b' })).toThrow(TypeError);
+    expect(() => acceptResponseText({ key, headers: { 'X-A': 'a\r\nX-Evil: 1' } })).toThrow(
+      TypeError,
+    );
+    expect(() => acceptResponseText({ key, headers: { 'X-A': 'Ā' } })).toThrow(TypeError);
   });
 });
 

@@ -153,6 +153,8 @@ export class Protocol {
   private heldBytes = 0;
   private outChain: Promise<void> | null = null;
   private outOps = 0;
+  private disposePending = false;
+  private disposed = false;
 
   private blocked = false;
   private pendingPong: Uint8Array | null = null;
@@ -229,6 +231,9 @@ export class Protocol {
    */
   get shouldCloseTransport(): boolean {
     if (this.stateValue !== 'closed') return false;
+    // Our Close still waits behind a message being encoded (see sendClose): not before it is
+    // written, unless the transport already ended (then nothing more can be written anyway).
+    if (this.closeSent && !this.closeWritten && !this.eof) return false;
     return this.role === 'server' || this.eof || !this.cleanClose;
   }
 
@@ -315,7 +320,11 @@ export class Protocol {
   /** The transport ended (EOF, reset, or destroyed by us). */
   receiveEof(): void {
     this.eof = true;
-    if (this.stateValue === 'closed') return;
+    if (this.stateValue === 'closed') {
+      // Encodes still pending can no longer be written: their extension state goes now.
+      if (this.disposePending) this.disposeExtensions();
+      return;
+    }
     this.decoder.stop();
     this.resetMessage();
     // §7.1.5: "If _The WebSocket Connection is Closed_ and no Close control frame was
@@ -486,7 +495,10 @@ export class Protocol {
   }
 
   private outSettled(): void {
-    if (--this.outOps === 0) this.outChain = null;
+    if (--this.outOps === 0) {
+      this.outChain = null;
+      if (this.disposePending) this.disposeExtensions();
+    }
   }
 
   private extensionThrew(error: unknown): void {
@@ -784,7 +796,7 @@ export class Protocol {
       // §5.5.1: "If an endpoint receives a Close frame and did not previously send a Close
       // frame, the endpoint MUST send a Close frame in response. ... typically echoing the
       // status code it received" (1000 when the peer's Close carried none).
-      this.sendClose(encodeClose(info.code === 1005 ? 1000 : info.code));
+      this.sendClose(closeCodePayload(info.code === 1005 ? 1000 : info.code));
     }
     this.finish(info.code, info.reason, true);
   }
@@ -806,10 +818,9 @@ export class Protocol {
     this.held = null;
     this.heldBytes = 0;
     this.dispatch({ type: 'error', error });
-    if (!this.closeWritten) {
-      this.closeSent = true;
-      this.writeClose(encodeClose(error.closeCode));
-    }
+    // Behind the messages already being encoded, like any Close of ours (see sendClose): they
+    // were accepted by send* before the failure and precede it on the wire.
+    if (!this.closeSent) this.sendClose(closeCodePayload(error.closeCode));
     this.finish(error.closeCode, '', false);
   }
 
@@ -818,6 +829,17 @@ export class Protocol {
     this.cleanClose = wasClean;
     this.pendingPong = null;
     if (this.deadline === undefined) this.deadline = this.now() + this.closeTimeout;
+    // An encode in progress still needs its extension; disposed once the encodes settle (or
+    // the transport ends; the close deadline bounds the wait for a transport).
+    if (this.outChain === null || this.eof) this.disposeExtensions();
+    else this.disposePending = true;
+    this.emit({ type: 'close', code, reason, wasClean });
+  }
+
+  private disposeExtensions(): void {
+    this.disposePending = false;
+    if (this.disposed) return;
+    this.disposed = true;
     for (const extension of this.extensions) {
       try {
         extension.dispose?.();
@@ -825,7 +847,6 @@ export class Protocol {
         // A faulty dispose must not break the close.
       }
     }
-    this.emit({ type: 'close', code, reason, wasClean });
   }
 
   private resetMessage(): void {
@@ -861,6 +882,19 @@ export class Protocol {
     else if (this.onEvent !== undefined) this.onEvent(event);
     else (this.queue ??= []).push(event);
   }
+}
+
+/**
+ * §5.5.1: a Close body with a status code (2 bytes, network byte order) and no reason, for a
+ * code already known to be sendable (one the peer sent, or one of ours). `encodeClose` would
+ * also run the TextEncoder on the empty reason: profiled here at ~0.1 µs of the ~11 µs our code
+ * spent per handshake + close.
+ */
+function closeCodePayload(code: number): Uint8Array {
+  const payload = new Uint8Array(2);
+  payload[0] = code >>> 8;
+  payload[1] = code & 0xff;
+  return payload;
 }
 
 function checkFragmentSize(options: SendOptions | undefined): number {

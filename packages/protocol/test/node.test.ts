@@ -231,6 +231,34 @@ describe('@ws/protocol/node over loopback sockets', () => {
     await server.closed;
   }, 30_000);
 
+  it("emits 'drain' after a write past the socket's buffer, with no listener before one is needed", async () => {
+    let server!: Connection;
+    let serverSocket!: net.Socket;
+    const port = await listen((socket) => {
+      serverSocket = socket;
+      server = fromSocket(socket, { role: 'server', highWaterMark: 1024 });
+    });
+    const raw = await connect(port);
+    raw.pause();
+    await new Promise((r) => setTimeout(r, 10));
+    await server.sendBinary(new Uint8Array(10));
+    // Nothing waits for room yet: an idle connection holds no 'drain' listener.
+    expect(serverSocket.listenerCount('drain')).toBe(0);
+    let drains = 0;
+    server.on('drain', () => drains++);
+    // Far more than the kernel buffers while the peer reads nothing: the write returns false.
+    for (let i = 0; i < 64; i++) void server.sendBinary(new Uint8Array(256 * 1024)).catch(() => {});
+    await new Promise((r) => setTimeout(r, 10));
+    expect(server.bufferedAmount).toBeGreaterThan(1024);
+    expect(serverSocket.listenerCount('drain')).toBe(1);
+    expect(drains).toBe(0);
+    raw.resume();
+    for (let i = 0; i < 1000 && drains === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(drains).toBe(1);
+    raw.destroy();
+    await server.closed;
+  }, 30_000);
+
   it('destroys the socket when the peer never answers the close (closing handshake timeout)', async () => {
     let server!: Connection;
     const port = await listen((socket) => {

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import {
   type AcceptedHandshake,
-  acceptResponse,
+  acceptResponseText,
   type OutgoingHeaders,
   type RequestHead,
   reasonPhrase,
@@ -337,13 +337,14 @@ function accept(
     config.perMessageDeflate === null
       ? null
       : negotiateServer(accepted.extensions, config.perMessageDeflate);
-  const response = acceptResponse({
+  // As a string: Node copies it natively, without a Uint8Array made and wrapped in a Buffer.
+  const response = acceptResponseText({
     key: accepted.key,
     protocol,
     extensions: deflate === null ? undefined : [deflate.response],
     headers: config.headers,
   });
-  socket.write(response);
+  socket.write(response, 'latin1');
   // The connection's transport listens from here on (this removes ours, or the HeadWait's).
   socket.off('error', noop);
   const connection = new ServerConnection(

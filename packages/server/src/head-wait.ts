@@ -16,7 +16,8 @@ export interface HeadWaitOwner {
   readonly headLimits: { maxHeaders: number; maxHeaderBytes: number };
   readonly handshakeTimeout: number;
   /** Runs the handshake; calls `wait.done()` when it settles. */
-  headReceived(wait: HeadWait, req: RawUpgradeRequest, rest: Uint8Array): void;
+  /** `rest`: bytes that came right behind the head (undefined: none). */
+  headReceived(wait: HeadWait, req: RawUpgradeRequest, rest: Uint8Array | undefined): void;
   headWaitEnded(wait: HeadWait): void;
 }
 
@@ -38,27 +39,23 @@ export class HeadWait implements Expiring {
 
   private readonly onData = (chunk: Buffer): void => {
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let result: HeadReaderResult<ParsedRequestHead>;
-    if (this.reader === null) {
-      // The usual case: the whole head in the first read, parsed in place without a copy.
-      const first = parseRequestHead(bytes, this.owner.headLimits);
-      if (first.state === 'incomplete') {
-        this.reader = new HeadReader('request', this.owner.headLimits);
-        result = this.reader.push(bytes);
-      } else if (first.state === 'complete') {
-        result = { ...first, rest: bytes.subarray(first.consumed) };
-      } else result = first;
-    } else result = this.reader.push(bytes);
-    if (result.state === 'incomplete') return;
-    // No pause needed: whatever comes next (the connection, the early-data reader of a
-    // handshake waiting for verify, or a refusal) takes over 'data' in this same tick.
-    this.socket.off('data', this.onData);
-    this.reader = null;
-    if (result.state === 'error') {
-      this.finish(result.status, result.reason);
+    if (this.reader !== null) {
+      this.read(this.reader.push(bytes));
       return;
     }
-    this.owner.headReceived(this, new RawUpgradeRequest(result.head, this.socket), result.rest);
+    // The usual case: the whole head in the first read, parsed in place without a copy.
+    const first = parseRequestHead(bytes, this.owner.headLimits);
+    if (first.state === 'incomplete') {
+      this.reader = new HeadReader('request', this.owner.headLimits);
+      this.read(this.reader.push(bytes));
+    } else if (first.state === 'error') this.finish(first.status, first.reason);
+    else {
+      // No copy of the result (an object spread) and no view of an empty rest, the usual case:
+      // measured here (in-process, fake socket), they were 2.2–2.7 µs of the ~11 µs our code
+      // spent per handshake + close.
+      const consumed = first.consumed;
+      this.headRead(first.head, consumed < bytes.length ? bytes.subarray(consumed) : undefined);
+    }
   };
 
   private readonly onClose = (): void => this.done();
@@ -70,6 +67,21 @@ export class HeadWait implements Expiring {
     socket.on('error', noop);
     socket.on('close', this.onClose);
     socket.on('data', this.onData);
+  }
+
+  /** A head read over several chunks: nothing to do while it is still incomplete. */
+  private read(result: HeadReaderResult<ParsedRequestHead>): void {
+    if (result.state === 'incomplete') return;
+    this.reader = null;
+    if (result.state === 'error') this.finish(result.status, result.reason);
+    else this.headRead(result.head, result.rest.length > 0 ? result.rest : undefined);
+  }
+
+  private headRead(head: ParsedRequestHead, rest: Uint8Array | undefined): void {
+    // No pause needed: whatever comes next (the connection, the early-data reader of a
+    // handshake waiting for verify, or a refusal) takes over 'data' in this same tick.
+    this.socket.off('data', this.onData);
+    this.owner.headReceived(this, new RawUpgradeRequest(head, this.socket), rest);
   }
 
   /** The deadline passed: the handshake in progress answers 408, or we do. */

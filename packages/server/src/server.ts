@@ -315,7 +315,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     return this.closing;
   }
 
-  private headReceived(wait: HeadWait, req: RawUpgradeRequest, rest: Uint8Array): void {
+  private headReceived(wait: HeadWait, req: RawUpgradeRequest, rest: Uint8Array | undefined): void {
     let handled: boolean;
     try {
       handled = this.shouldHandle(req);

@@ -34,6 +34,7 @@ export class SocketTransport implements Transport {
     | ((source: Uint8Array, target: Uint8Array, offset: number, key: number, phase: number) => void)
     | undefined = loadBufferutil() === null ? undefined : nativeUnmaskCopy;
   private controller: TransportController | null = null;
+  private watchingDrain = false;
   private readonly onWritten = (error?: Error | null): void => {
     this.controller?.written(error ?? undefined);
   };
@@ -55,7 +56,6 @@ export class SocketTransport implements Transport {
     socket.on('error', noop);
     socket.on('end', onEnd);
     socket.on('close', onClose);
-    socket.on('drain', onDrain);
     const head = this.head;
     this.head = undefined;
     if (head !== undefined && head.length > 0) controller.data(toUint8Array(head));
@@ -69,14 +69,20 @@ export class SocketTransport implements Transport {
   write(parts: readonly Uint8Array[]): void {
     const socket = this.socket;
     const last = parts.length - 1;
-    if (last === 0) {
-      socket.write(parts[0]!, this.onWritten);
-      return;
+    let room: boolean;
+    if (last === 0) room = socket.write(parts[0]!, this.onWritten);
+    else {
+      socket.cork();
+      for (let i = 0; i < last; i++) socket.write(parts[i]!);
+      room = socket.write(parts[last]!, this.onWritten);
+      socket.uncork();
     }
-    socket.cork();
-    for (let i = 0; i < last; i++) socket.write(parts[i]!);
-    socket.write(parts[last]!, this.onWritten);
-    socket.uncork();
+    // A socket emits 'drain' only after a write returned false, so its listener is added then:
+    // most connections (a handshake and a close) never need one.
+    if (!room && !this.watchingDrain) {
+      this.watchingDrain = true;
+      socket.on('drain', onDrain);
+    }
   }
 
   get bufferedAmount(): number {
