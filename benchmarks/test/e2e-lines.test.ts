@@ -42,17 +42,25 @@ describe('handshakeTargetLine', () => {
 
 describe('idleTargetLines', () => {
   it('compares half of ws with ours and with the node:net floor', () => {
-    const [rss, heap] = idleTargetLines(
+    const [rss, rssOld, heap] = idleTargetLines(
       workload([
-        candidate('node:net floor', 1, { rssPerConnKiB: 6, heapPerConnKiB: 1 }),
-        candidate('ours', 1, { rssPerConnKiB: 8, heapPerConnKiB: 1.2 }),
-        candidate('ws', 1, { rssPerConnKiB: 9, heapPerConnKiB: 2.6 }),
+        candidate('node:net floor', 1, {
+          rssPerConnKiB: 6,
+          rssOldPerConnKiB: 3,
+          heapPerConnKiB: 1,
+        }),
+        candidate('ours', 1, { rssPerConnKiB: 8, rssOldPerConnKiB: 4, heapPerConnKiB: 1.2 }),
+        candidate('ws', 1, { rssPerConnKiB: 9, rssOldPerConnKiB: 4.4, heapPerConnKiB: 2.6 }),
       ]),
     );
     expect(rss).toContain('ours/ws 0.89x');
     expect(rss).toContain('not met');
     expect(rss).toContain(
       '½ of ws = 4.50 KiB, the node:net floor holds 6.00 KiB — below the floor',
+    );
+    expect(rssOld).toContain('RSS without the young generation');
+    expect(rssOld).toContain(
+      '½ of ws = 2.20 KiB, the node:net floor holds 3.00 KiB — below the floor',
     );
     expect(heap).toContain('ours/ws 0.46x');
     expect(heap).toContain(', met)');

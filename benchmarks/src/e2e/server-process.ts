@@ -87,12 +87,12 @@ export class ServerProcess {
   }
 
   /** The server process's resident set size and JS heap in use, in bytes, after a full GC. */
-  async memory(): Promise<{ rss: number; heapUsed: number }> {
+  async memory(): Promise<{ rss: number; heapUsed: number; young: number }> {
     this.child.stdin.write('MEM\n');
     const line = await this.io.next(10_000);
-    const match = /^MEM (\d+) (\d+)$/.exec(line);
+    const match = /^MEM (\d+) (\d+) (\d+)$/.exec(line);
     if (match === null) throw new Error(`${this.name}: no MEM answer (${line}) ${this.io.stderr}`);
-    return { rss: Number(match[1]), heapUsed: Number(match[2]) };
+    return { rss: Number(match[1]), heapUsed: Number(match[2]), young: Number(match[3]) };
   }
 
   /** Has the server run a full GC; resolves once it has. */

@@ -46,6 +46,7 @@ const METRIC_LABELS: Record<string, string> = {
   p99Us: 'p99 µs',
   serverCpuUsPerMsg: 'server CPU µs/msg',
   rssPerConnKiB: 'server RSS KiB/conn',
+  rssOldPerConnKiB: 'server RSS without young gen KiB/conn',
   heapPerConnKiB: 'server JS heap KiB/conn',
   clientCpuUsPerMsg: 'client CPU µs/msg',
   clientCpuUsPerConnect: 'client CPU µs/connect',

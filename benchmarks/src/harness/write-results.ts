@@ -17,6 +17,11 @@ export const METRIC_CHARTS: readonly { suffix: string; title: string; metric: Ch
     metric: { key: 'rssPerConnKiB', unit: 'KiB RSS/conn', lowerIsBetter: true },
   },
   {
+    suffix: 'memory-old',
+    title: "server RSS per idle connection, without V8's young generation",
+    metric: { key: 'rssOldPerConnKiB', unit: 'KiB RSS/conn', lowerIsBetter: true },
+  },
+  {
     suffix: 'heap',
     title: 'server JS heap per idle connection',
     metric: { key: 'heapPerConnKiB', unit: 'KiB JS heap/conn', lowerIsBetter: true },

@@ -51,6 +51,8 @@ function idleCandidate(entry: ServerEntry, problems: string[]): Candidate {
           seconds: held.seconds,
           metrics: {
             rssPerConnKiB: (after.rss - before.rss) / opened / 1024,
+            rssOldPerConnKiB:
+              (after.rss - after.young - (before.rss - before.young)) / opened / 1024,
             heapPerConnKiB: (after.heapUsed - before.heapUsed) / opened / 1024,
           },
         };
@@ -73,6 +75,7 @@ export function idleTargetLines(result: WorkloadResult): string[] {
   const lines: string[] = [];
   for (const [key, what] of [
     ['rssPerConnKiB', 'RSS'],
+    ['rssOldPerConnKiB', 'RSS without the young generation'],
     ['heapPerConnKiB', 'JS heap'],
   ] as const) {
     const o = ours.medianMetrics[key] ?? Number.NaN;
@@ -109,7 +112,7 @@ export const idleSection: Section = {
     for (const candidate of result.candidates) {
       const m = candidate.medianMetrics;
       ctx.log(
-        `    ${candidate.name}: ${m.rssPerConnKiB?.toFixed(2)} KiB RSS and ${m.heapPerConnKiB?.toFixed(2)} KiB JS heap per idle connection`,
+        `    ${candidate.name}: ${m.rssPerConnKiB?.toFixed(2)} KiB RSS (${m.rssOldPerConnKiB?.toFixed(2)} without V8's young generation) and ${m.heapPerConnKiB?.toFixed(2)} KiB JS heap per idle connection`,
       );
     }
     for (const line of idleTargetLines(result)) ctx.log(line);
