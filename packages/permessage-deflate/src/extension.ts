@@ -1,15 +1,9 @@
 import type { ExtensionOffer } from '@ws/handshake';
-import {
-  type ConnectionError,
-  type Extension,
-  type ExtensionMessage,
-  type MaybePromise,
-  ProtocolError,
-} from '@ws/protocol';
+import type { ConnectionError, Extension, ExtensionMessage, MaybePromise } from '@ws/protocol';
 import { DEFAULT_THRESHOLD, RSV1 } from './constants.js';
 import { Deflater, type DeflateTuning } from './deflate.js';
 import { Inflater } from './inflate.js';
-import { Limiter, sharedLimiter } from './limiter.js';
+import { type Limiter, sharedLimiter } from './limiter.js';
 import {
   acceptOffer,
   buildOffer,
@@ -19,6 +13,7 @@ import {
   EXTENSION_NAME,
   type NegotiationOptions,
 } from './negotiation.js';
+import { checkQueueOptions, compressed, decodedOrError, OrderedJobs } from './ordered-jobs.js';
 
 export { DEFAULT_THRESHOLD } from './constants.js';
 
@@ -41,11 +36,10 @@ export class PerMessageDeflate implements Extension {
   readonly role: 'server' | 'client';
   readonly params: DeflateParams;
   readonly #threshold: number;
-  readonly #limiter: Limiter;
   readonly #deflater: Deflater | null;
   readonly #inflater: Inflater;
-  #outChain: Promise<unknown> = Promise.resolve();
-  #inChain: Promise<unknown> = Promise.resolve();
+  readonly #out: OrderedJobs;
+  readonly #in: OrderedJobs;
 
   constructor(role: 'server' | 'client', params: DeflateParams, options: DeflateOptions = {}) {
     if (role !== 'server' && role !== 'client') {
@@ -55,7 +49,9 @@ export class PerMessageDeflate implements Extension {
     this.role = role;
     this.params = params;
     this.#threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    this.#limiter = options.limiter ?? sharedLimiter();
+    const limiter = options.limiter ?? sharedLimiter();
+    this.#out = new OrderedJobs(limiter);
+    this.#in = new OrderedJobs(limiter);
     const server = role === 'server';
     const outBits = server ? params.serverMaxWindowBits : params.clientMaxWindowBits;
     const outReset = server ? params.serverNoContextTakeover : params.clientNoContextTakeover;
@@ -71,11 +67,9 @@ export class PerMessageDeflate implements Extension {
   encode(message: ExtensionMessage): MaybePromise<ExtensionMessage> {
     const deflater = this.#deflater;
     if (deflater === null || message.payload.length < this.#threshold) return message;
-    const job = this.#outChain.then(() =>
-      this.#limiter.run(() => deflater.deflate(message.payload)),
-    );
-    this.#outChain = job.catch(ignore);
-    return job.then((payload) => ({ opcode: message.opcode, payload, rsv: message.rsv | RSV1 }));
+    return this.#out
+      .run(() => deflater.deflate(message.payload))
+      .then((payload) => compressed(message, payload));
   }
 
   /**
@@ -89,17 +83,9 @@ export class PerMessageDeflate implements Extension {
   ): MaybePromise<Uint8Array | ConnectionError> {
     if ((message.rsv & RSV1) === 0) return message.payload;
     const inflater = this.#inflater;
-    const job = this.#inChain.then(() =>
-      this.#limiter.run(() => inflater.inflate(message.payload, limits.maxMessageSize)),
-    );
-    this.#inChain = job.catch(ignore);
-    return job.then((result) => {
-      if (result.ok) return result.data;
-      return new ProtocolError(
-        result.kind === 'too-large' ? 'message-too-large' : 'extension-failed',
-        result.message,
-      );
-    });
+    return this.#in
+      .run(() => inflater.inflate(message.payload, limits.maxMessageSize))
+      .then(decodedOrError);
   }
 
   /** Frees both zlib streams (about 300 KiB with the default settings). */
@@ -109,8 +95,6 @@ export class PerMessageDeflate implements Extension {
   }
 }
 
-function ignore(): void {}
-
 /**
  * Throws TypeError / RangeError (caller misuse) for options that are not valid, so a client or
  * server can check them before any connection is made.
@@ -118,12 +102,7 @@ function ignore(): void {}
 export function checkDeflateOptions(options: DeflateOptions): void {
   checkNegotiationOptions(options);
   const { threshold, level, memLevel, limiter } = options;
-  if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 0)) {
-    throw new RangeError(`threshold must be a non-negative integer, got ${String(threshold)}`);
-  }
-  if (limiter !== undefined && !(limiter instanceof Limiter)) {
-    throw new TypeError('limiter must be a Limiter');
-  }
+  checkQueueOptions(threshold, limiter);
   if (level !== undefined && (!Number.isInteger(level) || level < -1 || level > 9)) {
     throw new RangeError(`level must be an integer from -1 to 9, got ${String(level)}`);
   }

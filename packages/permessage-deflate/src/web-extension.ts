@@ -1,13 +1,7 @@
 import { type ExtensionOffer, formatExtensions } from '@ws/handshake';
-import {
-  type ConnectionError,
-  type Extension,
-  type ExtensionMessage,
-  type MaybePromise,
-  ProtocolError,
-} from '@ws/protocol';
+import type { ConnectionError, Extension, ExtensionMessage, MaybePromise } from '@ws/protocol';
 import { DEFAULT_THRESHOLD, RSV1 } from './constants.js';
-import { Limiter, sharedLimiter } from './limiter.js';
+import { type Limiter, sharedLimiter } from './limiter.js';
 import {
   acceptOffer,
   buildOffer,
@@ -16,6 +10,7 @@ import {
   EXTENSION_NAME,
   MAX_WINDOW_BITS,
 } from './negotiation.js';
+import { checkQueueOptions, compressed, decodedOrError, OrderedJobs } from './ordered-jobs.js';
 import { deflateMessage } from './web-deflate.js';
 import { WebInflater } from './web-inflate.js';
 
@@ -75,10 +70,9 @@ export class WebPerMessageDeflate implements Extension {
   readonly params: DeflateParams;
   readonly #threshold: number;
   readonly #maxCompressed: number;
-  readonly #limiter: Limiter;
   readonly #inflater = new WebInflater();
-  #outChain: Promise<unknown> = Promise.resolve();
-  #inChain: Promise<unknown> = Promise.resolve();
+  readonly #out: OrderedJobs;
+  readonly #in: OrderedJobs;
 
   constructor(role: 'server' | 'client', params: DeflateParams, options: WebDeflateOptions = {}) {
     if (role !== 'server' && role !== 'client') {
@@ -95,7 +89,9 @@ export class WebPerMessageDeflate implements Extension {
     this.role = role;
     this.params = params;
     this.#threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    this.#limiter = options.limiter ?? sharedLimiter();
+    const limiter = options.limiter ?? sharedLimiter();
+    this.#out = new OrderedJobs(limiter);
+    this.#in = new OrderedJobs(limiter);
     const ownReset = server ? params.serverNoContextTakeover : params.clientNoContextTakeover;
     const ownBits = server ? params.serverMaxWindowBits : params.clientMaxWindowBits;
     this.#maxCompressed = !ownReset ? -1 : ownBits >= MAX_WINDOW_BITS ? Infinity : 2 ** ownBits;
@@ -105,9 +101,9 @@ export class WebPerMessageDeflate implements Extension {
   encode(message: ExtensionMessage): MaybePromise<ExtensionMessage> {
     const length = message.payload.length;
     if (length < this.#threshold || length > this.#maxCompressed) return message;
-    const job = this.#outChain.then(() => this.#limiter.run(() => deflateMessage(message.payload)));
-    this.#outChain = job.catch(ignore);
-    return job.then((payload) => ({ opcode: message.opcode, payload, rsv: message.rsv | RSV1 }));
+    return this.#out
+      .run(() => deflateMessage(message.payload))
+      .then((payload) => compressed(message, payload));
   }
 
   /**
@@ -121,34 +117,18 @@ export class WebPerMessageDeflate implements Extension {
   ): MaybePromise<Uint8Array | ConnectionError> {
     if ((message.rsv & RSV1) === 0) return message.payload;
     const inflater = this.#inflater;
-    const job = this.#inChain.then(() =>
-      this.#limiter.run(() => inflater.inflate(message.payload, limits.maxMessageSize)),
-    );
-    this.#inChain = job.catch(ignore);
-    return job.then((result) => {
-      if (result.ok) return result.data;
-      return new ProtocolError(
-        result.kind === 'too-large' ? 'message-too-large' : 'extension-failed',
-        result.message,
-      );
-    });
+    return this.#in
+      .run(() => inflater.inflate(message.payload, limits.maxMessageSize))
+      .then(decodedOrError);
   }
 }
-
-function ignore(): void {}
 
 /** Throws TypeError / RangeError (caller misuse) for options that are not valid. */
 export function checkWebDeflateOptions(options: WebDeflateOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('permessage-deflate options must be an object');
   }
-  const { threshold, limiter } = options;
-  if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 0)) {
-    throw new RangeError(`threshold must be a non-negative integer, got ${String(threshold)}`);
-  }
-  if (limiter !== undefined && !(limiter instanceof Limiter)) {
-    throw new TypeError('limiter must be a Limiter');
-  }
+  checkQueueOptions(options.threshold, options.limiter);
 }
 
 /** What the server sends and runs after accepting an offer. */
