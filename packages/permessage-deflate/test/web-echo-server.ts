@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { acceptResponse, rejectResponse, validateRequest } from '@ws/handshake';
 import { fromStreams } from '@ws/protocol/streams';
 import { negotiateWebServer, type WebDeflateOptions } from '../src/web-extension.js';
+import { acceptWith, echo } from './echo-server.js';
 
 /**
  * A socket as the Web Streams pair `fromStreams` takes (what a Deno/Bun/browser-side transport
@@ -52,34 +52,17 @@ export function webEchoServer(
   const server = http.createServer();
   server.on('upgrade', (req, socket: Socket, head: Buffer) => {
     sockets.add(socket);
-    const result = validateRequest({
-      method: req.method ?? '',
-      httpVersion: req.httpVersion,
-      url: req.url ?? '',
-      headers: req.rawHeaders,
-    });
-    if (!result.ok) {
-      socket.end(rejectResponse(result.rejection.status, result.rejection));
-      return;
-    }
-    const deflate = negotiateWebServer(result.handshake.extensions, options);
-    seen.push(deflate?.header ?? '');
-    socket.write(
-      acceptResponse({
-        key: result.handshake.key,
-        extensions: deflate === null ? [] : [deflate.response],
+    const accepted = acceptWith(req, socket, seen, (offers) => negotiateWebServer(offers, options));
+    if (accepted === undefined) return;
+    const { deflate } = accepted;
+    const streams = socketStreams(socket, new Uint8Array(head));
+    echo(
+      fromStreams(streams.readable, streams.writable, {
+        role: 'server',
+        extensions: deflate === null ? [] : [deflate.extension],
+        limits: { maxMessageSize: 1 << 20 },
       }),
     );
-    const streams = socketStreams(socket, new Uint8Array(head));
-    const conn = fromStreams(streams.readable, streams.writable, {
-      role: 'server',
-      extensions: deflate === null ? [] : [deflate.extension],
-      limits: { maxMessageSize: 1 << 20 },
-    });
-    conn.on('message', (message) => {
-      if (message.type === 'text') void conn.sendText(message.data).catch(() => {});
-      else void conn.sendBinary(message.data).catch(() => {});
-    });
   });
   return server;
 }
