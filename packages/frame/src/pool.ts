@@ -14,7 +14,7 @@
 
 const SLAB_SIZE = 64 * 1024;
 /** Larger outputs get their own buffer: the allocation is small next to copying them. */
-const POOL_LIMIT = 4 * 1024;
+export const POOL_LIMIT = 4 * 1024;
 
 class SlabPool {
   private slab: ArrayBuffer | undefined;

@@ -339,6 +339,63 @@ describe('masked encoding with a pooled key source (the fused path)', () => {
     for (const [out, expected] of kept) expect(out).toEqual(expected);
   });
 
+  // encodeFrame dispatches a pooled-key frame on its length (below 64: words packed from bytes;
+  // 64 to 4088: set() and an in-place XOR, 7- or 16-bit length; above: not pooled) and an
+  // unmasked one on its length form; every boundary, at every source alignment.
+  const dispatchLengths = [
+    ...Array.from({ length: 301 }, (_, n) => n),
+    ...Array.from({ length: 41 }, (_, i) => 4070 + i),
+  ];
+  /** Where two byte arrays first differ (-1: equal); a failure names the frame. */
+  const firstDifference = (a: Uint8Array, b: Uint8Array) => {
+    if (a.length !== b.length) return Math.min(a.length, b.length);
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+    return -1;
+  };
+
+  it('every length 0–300 and 4070–4110, any source byteOffset: equals the reference, pooled twin and unmasked', () => {
+    const maskSource = createMaskKeySource(seededFill(11), 8192);
+    const twin = createMaskKeySource(seededFill(11), 8192);
+    const kept: [string, Uint8Array, Uint8Array][] = [];
+    for (const n of dispatchLengths) {
+      for (let offset = 0; offset < 8; offset++) {
+        const backing = new Uint8Array(n + offset + 5).map((_, i) => (i * 29 + n) & 0xff);
+        const frame = plain(2, backing.subarray(offset, offset + n));
+        const before = backing.slice();
+        const key = new Uint8Array(4);
+        twin.next(key, 0);
+        kept.push([
+          `masked ${n} B at offset ${offset}`,
+          encodeFrame(frame, { mask: true, maskSource }),
+          referenceEncode(frame, key),
+        ]);
+        kept.push([
+          `unmasked ${n} B at offset ${offset}`,
+          encodeFrame(frame),
+          referenceEncode(frame),
+        ]);
+        expect(firstDifference(backing, before)).toBe(-1);
+      }
+    }
+    // Compared after all were made: a later frame must not have written over an earlier one.
+    for (const [name, out, expected] of kept) {
+      expect([name, firstDifference(out, expected)]).toEqual([name, -1]);
+    }
+  });
+
+  it('every length 0–300 and 4070–4110, any source byteOffset: the default source masks with the key it writes', () => {
+    for (const n of dispatchLengths) {
+      for (let offset = 0; offset < 4; offset++) {
+        const backing = new Uint8Array(n + offset).map((_, i) => (i * 17 + offset) & 0xff);
+        const frame = plain(10, backing.subarray(offset));
+        const out = encodeFrame(frame, { mask: true });
+        const keyAt = n <= 125 ? 2 : 4;
+        const expected = referenceEncode(frame, out.slice(keyAt, keyAt + 4));
+        expect([n, offset, firstDifference(out, expected)]).toEqual([n, offset, -1]);
+      }
+    }
+  });
+
   it('the default source: a random key per frame, and the frame decodes back', () => {
     for (const n of fusedLengths) {
       const payload = new Uint8Array(n).map((_, i) => (i * 5 + 1) & 0xff);
