@@ -30,6 +30,14 @@ export function socketOptions(
  * is written) instead of from the connection's start, where it was a setsockopt(2) between reading
  * the 101 and writing the first frame: measured here, client CPU per connect + close 337 µs
  * against 359 µs one at a time (15 interleaved rounds, with the URL parsed once).
+ *
+ * wss:// sockets get it after the handshake (from @ws/protocol/node), not here: Node 20's
+ * `tls.connect` ignores `noDelay` (it builds its TLSSocket from a fixed list of options, and
+ * net.Socket reads `noDelay` only in its constructor; strace shows no setsockopt at all).
+ * The workarounds cost a system call more, not one fewer (strace, Node 20.20.2): `setNoDelay(true)`
+ * right after `tls.connect` makes two setsockopt calls before the ClientHello (libuv applies it
+ * as the fd is created, then again on connect), and `tls.connect({ socket: net.connect({ noDelay:
+ * true }) })` makes one before the ClientHello and one more when the TLSSocket's setNoDelay runs.
  */
 export function openSocket(options: SocketOptions): Socket {
   if (options.secure) return tlsConnect({ ...options.tls, host: options.host, port: options.port });

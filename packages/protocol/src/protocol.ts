@@ -21,6 +21,7 @@ import {
   type ProtocolOptions,
   resolveLimits,
 } from './options.js';
+import { unmaskCopy as frameUnmaskCopy } from './unmask-copy.js';
 
 /** ignoreBOM: a leading U+FEFF is message content, not a byte-order mark to strip. */
 const textDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -35,7 +36,7 @@ const NO_EXTENSIONS: readonly Extension[] = [];
  */
 let receiving: Protocol | null = null;
 
-/** The decoder's unmask hook when an `unmaskCopy` kernel is in use. */
+/** The decoder's unmask hook: leaves a piece masked when onFrameData unmasks it as it copies. */
 function deferringUnmask(data: Uint8Array, key: number, phase: number): boolean {
   return receiving?.unmaskPiece(data, key, phase) ?? false;
 }
@@ -123,7 +124,7 @@ export class Protocol {
   private readonly now: () => number;
   private readonly allocate: ((size: number) => Uint8Array) | undefined;
   private readonly platformUnmask: ProtocolOptions['unmask'];
-  private readonly unmaskCopy: ProtocolOptions['unmaskCopy'];
+  private readonly unmaskCopy: NonNullable<ProtocolOptions['unmaskCopy']>;
   /** A data frame's payload is streaming in (between onFrameStart and its last piece). */
   private inDataFrame = false;
   /** Key and phase of a piece left masked for onFrameData to unmask as it copies; -1: none. */
@@ -195,7 +196,9 @@ export class Protocol {
     this.now = options.now ?? Date.now;
     this.allocate = options.allocateUninitialized ?? platform?.allocateUninitialized;
     this.platformUnmask = options.unmask ?? platform?.unmask;
-    this.unmaskCopy = options.unmaskCopy ?? platform?.unmaskCopy;
+    // Without a platform kernel, @ws/frame's maskCopy unmasks while copying: measured here
+    // (WS_NO_BUFFER_UTIL=1, see ProtocolOptions.unmaskCopy) cheaper than in place, then a copy.
+    this.unmaskCopy = options.unmaskCopy ?? platform?.unmaskCopy ?? frameUnmaskCopy;
     // Streaming mode: payload pieces arrive as they are read, so text is validated as it
     // arrives (§8.1 fail fast) and nothing is gathered twice.
     this.decoder = new FrameDecoder(
@@ -205,7 +208,7 @@ export class Protocol {
         strict,
         allowedRsv,
         streaming: true,
-        unmask: this.unmaskCopy === undefined ? this.platformUnmask : deferringUnmask,
+        unmask: deferringUnmask,
       },
       // Its own handler: no extra object or closures per connection.
       this as FrameHandler,
@@ -294,7 +297,7 @@ export class Protocol {
   }
 
   /**
-   * @internal The decoder's unmask hook (through deferringUnmask) when `unmaskCopy` is set.
+   * @internal The decoder's unmask hook (through deferringUnmask).
    * §5.3: a piece of a data frame that onFrameData will copy into the message is left masked
    * here and unmasked by that copy; anything else (a control frame, a frame handed out as a
    * view, text validated as it arrives) is unmasked in place now.
@@ -597,7 +600,7 @@ export class Protocol {
     const whole = this.frameFin && this.fragments === 1;
     if (first && last && whole) {
       // Not reached with a deferred piece (see unmaskPiece); unmasked in place if it were.
-      if (phase >= 0) this.unmaskCopy!(data, data, 0, this.deferredKey, phase);
+      if (phase >= 0) this.unmaskCopy(data, data, 0, this.deferredKey, phase);
       // The whole message lies in one read: hand out a view of it, no copy.
       this.messageOpcode = 0;
       this.deliver(opcode, data, this.messageRsv, false);
@@ -630,7 +633,7 @@ export class Protocol {
         this.fail(new FrameError('invalid-utf8', 'text message is not valid UTF-8'));
         return;
       }
-      if (phase >= 0) assembly.appendUnmasking(data, this.unmaskCopy!, this.deferredKey, phase);
+      if (phase >= 0) assembly.appendUnmasking(data, this.unmaskCopy, this.deferredKey, phase);
       else assembly.append(data);
     }
     if (last && this.frameFin) {

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { createRequire } from 'node:module';
-import { maskCopy } from '@ws/frame';
+import { keyBytes, unmaskCopy } from '../unmask-copy.js';
 
 interface Bufferutil {
   unmask(data: Uint8Array, mask: Uint8Array): void;
@@ -22,8 +22,6 @@ export const BUFFERUTIL_MIN = 2048;
 
 /** undefined until first asked for; null when not installed (or disabled). */
 let native: Bufferutil | null | undefined;
-/** The key bytes for one native call; only used synchronously inside `nativeUnmask`. */
-let scratch: Uint8Array | undefined;
 
 /**
  * The optional peer dependency `bufferutil`, loaded on first use (ESM and CJS alike), or null.
@@ -59,8 +57,8 @@ export function nativeUnmask(data: Uint8Array, key: number, phase: number): bool
 
 /**
  * A Protocol `unmaskCopy` hook: `target[offset + i] = source[i] ^ key byte (phase + i) & 3`,
- * through bufferutil's one-pass native copy from BUFFERUTIL_MIN bytes, @ws/frame's maskCopy
- * below that.
+ * through bufferutil's one-pass native copy from BUFFERUTIL_MIN bytes, the core's default
+ * (@ws/frame's maskCopy) below that.
  */
 export function nativeUnmaskCopy(
   source: Uint8Array,
@@ -70,18 +68,6 @@ export function nativeUnmaskCopy(
   phase: number,
 ): void {
   if (source.length < BUFFERUTIL_MIN || native == null) {
-    maskCopy(source, target, offset, keyBytes(key, 0), phase);
+    unmaskCopy(source, target, offset, key, phase);
   } else native.mask(source, keyBytes(key, phase), target, offset, source.length);
-}
-
-/** The packed key as bytes, rotated to `phase` (§5.3); only valid until the next call. */
-function keyBytes(key: number, phase: number): Uint8Array {
-  // bufferutil always starts at key byte 0: rotate the packed key to the piece's phase.
-  const k = phase === 0 ? key : (key >>> (phase * 8)) | (key << (32 - phase * 8));
-  const bytes = (scratch ??= new Uint8Array(4));
-  bytes[0] = k & 0xff;
-  bytes[1] = (k >>> 8) & 0xff;
-  bytes[2] = (k >>> 16) & 0xff;
-  bytes[3] = k >>> 24;
-  return bytes;
 }
