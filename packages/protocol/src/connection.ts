@@ -106,10 +106,8 @@ export class Connection extends Emitter<ConnectionEvents> {
   private finalClose: CloseMessage | null = null;
   private closedPromise: Promise<CloseMessage> | null = null;
   private resolveClosed: ((close: CloseMessage) => void) | null = null;
-  private readonly flushTask = (): void => {
-    this.flushScheduled = false;
-    this.flush();
-  };
+  /** Made on the first deferred flush: an idle connection holds no closure for it (96 B). */
+  private flushTask: (() => void) | null = null;
 
   constructor(transport: Transport, options: ConnectionOptions) {
     super();
@@ -331,8 +329,12 @@ export class Connection extends Emitter<ConnectionEvents> {
   scheduleFlush(): void {
     if (this.inRead || this.flushScheduled || this.transportClosed) return;
     this.flushScheduled = true;
-    if (this.transport.defer !== undefined) this.transport.defer(this.flushTask);
-    else queueMicrotask(this.flushTask);
+    const task = (this.flushTask ??= () => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+    if (this.transport.defer !== undefined) this.transport.defer(task);
+    else queueMicrotask(task);
   }
 
   private flush(): void {
