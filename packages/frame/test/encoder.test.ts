@@ -131,6 +131,49 @@ describe('encodeFrame', () => {
       RangeError,
     );
   });
+
+  it('throws exactly what encodeFrameParts throws, payload checked before opcode (fast-check)', () => {
+    const thrown = (f: () => unknown): [string, string] | undefined => {
+      try {
+        f();
+      } catch (error) {
+        return [(error as Error).constructor.name, (error as Error).message];
+      }
+      return undefined;
+    };
+    const payloads = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.constantFrom<unknown>(
+        [1, 2],
+        'ab',
+        null,
+        undefined,
+        new Uint16Array(3),
+        new ArrayBuffer(8),
+      ),
+    );
+    const opcodes = fc.oneof(
+      fc.integer({ min: -20, max: 40 }),
+      fc.constantFrom<unknown>(1.5, Number.NaN, '1', 2 ** 32 + 1, -0),
+    );
+    fc.assert(
+      fc.property(payloads, opcodes, fc.boolean(), (payload, opcode, masked) => {
+        const frame = { opcode, payload } as unknown as Parameters<typeof encodeFrame>[0];
+        const options = { mask: masked };
+        const expected = thrown(() => encodeFrameParts(frame, options));
+        expect(thrown(() => encodeFrame(frame, options))).toEqual(expected);
+        const valid =
+          payload instanceof Uint8Array &&
+          typeof opcode === 'number' &&
+          Number.isInteger(opcode) &&
+          opcode >= 0 &&
+          opcode <= 15;
+        expect(expected === undefined).toBe(valid);
+        if (!(payload instanceof Uint8Array)) expect(expected?.[0]).toBe('TypeError');
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('encodeFrameParts', () => {
