@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import type { EchoClient } from '../src/e2e/clients.js';
+import { type EchoClient, openOursEvents } from '../src/e2e/clients.js';
 import type { ServerProcess } from '../src/e2e/server-process.js';
 import { Prng } from '../src/prng.js';
-import { openOursEvents, startWsServer } from '../src/sections/client-echo.js';
+import { startWsServer } from '../src/sections/client-echo.js';
 
 describe("openOursEvents: @ws/client through its 'message' event, against the ws server", () => {
   let server: { process: ServerProcess; port: number };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EchoClient, openOurs, openWs, wsUrl } from '../src/e2e/clients.js';
+import { type EchoClient, openOursEvents, openWs, wsUrl } from '../src/e2e/clients.js';
 import { parseMemoryReply } from '../src/e2e/deflate-memory.js';
 import { parseEchoReply } from '../src/e2e/node22.js';
 import type { ServerProcess } from '../src/e2e/server-process.js';
@@ -119,7 +119,7 @@ describe('echo clients against the ws server', () => {
   const clients: EchoClient[] = [];
   beforeAll(async () => {
     server = await startWsServer();
-    clients.push(await openOurs(server.port), await openWs(server.port));
+    clients.push(await openOursEvents(server.port), await openWs(server.port));
   }, 60_000);
   afterAll(async () => {
     for (const client of clients) await client.close();

@@ -1,10 +1,8 @@
-import { connect } from '@ws/client';
 import { equalBytes } from '../bytes.js';
-import { type EchoClient, openWs, wsUrl } from '../e2e/clients.js';
+import { type EchoClient, openOursEvents, openWs } from '../e2e/clients.js';
 import { Node22Client } from '../e2e/node22.js';
 import { discoverServers, ServerProcess } from '../e2e/server-process.js';
 import type { Candidate, Sample, Section, SectionContext } from '../harness/types.js';
-import { burstSizes } from '../payloads.js';
 import { Prng } from '../prng.js';
 
 export interface ClientEchoWorkload {
@@ -125,65 +123,6 @@ function node22Candidate(
         bytes: iterations * workload.payloadSize,
         metrics: { clientCpuUsPerMsg: reply.cpuMicros / iterations },
       };
-    },
-  };
-}
-
-/**
- * `@ws/client` driven the way `ws` is: echoes through the connection's 'message' event, sends
- * fire-and-forget (`sendBinary`'s promise never counts as an unhandled rejection, so no `.catch`
- * per send). `receive()` costs a promise per message: measured here (interleaved medians, bursts
- * of 16), 32 B 3.18 µs against 2.65 µs through the event, 64 KiB 46.3 against 40.6 µs.
- */
-export async function openOursEvents(port: number): Promise<EchoClient> {
-  const conn = await connect(wsUrl(port), { perMessageDeflate: false });
-  let waiting = 0;
-  let expectedLength = 0;
-  let problem: string | undefined;
-  let done: (() => void) | undefined;
-  let collected: Uint8Array[] | undefined;
-  conn.on('message', (message) => {
-    if (collected) collected.push(message.type === 'binary' ? message.data : new Uint8Array(0));
-    else if (message.type !== 'binary') problem ??= 'got a text message instead of binary';
-    else if (message.data.length !== expectedLength)
-      problem ??= `an echo of ${expectedLength} B came back as ${message.data.length} B`;
-    if (--waiting === 0) done?.();
-  });
-  conn.on('close', (close) => {
-    problem ??= `the connection closed (${close.code})`;
-    done?.();
-  });
-  const settle = (count: number) =>
-    new Promise<void>((resolve) => {
-      waiting = count;
-      done = resolve;
-    });
-  return {
-    name: 'ours',
-    async echo(payload, count, burst) {
-      expectedLength = payload.length;
-      problem = undefined;
-      for (const size of burstSizes(count, burst)) {
-        const echoed = settle(size);
-        for (let i = 0; i < size; i++) void conn.sendBinary(payload);
-        await echoed;
-        if (problem !== undefined) break;
-      }
-      return problem;
-    },
-    async echoEach(payloads) {
-      collected = [];
-      for (const payload of payloads) {
-        const echoed = settle(1);
-        void conn.sendBinary(payload);
-        await echoed;
-      }
-      const out = collected;
-      collected = undefined;
-      return out;
-    },
-    async close() {
-      if (conn.readyState === 'open') await conn.close(1000);
     },
   };
 }
