@@ -13,7 +13,7 @@ import {
   EXTENSION_NAME,
   type NegotiationOptions,
 } from './negotiation.js';
-import { checkQueueOptions, compressed, decodedOrError, OrderedJobs } from './ordered-jobs.js';
+import { checkQueueOptions, compressed, inflateInOrder, OrderedJobs } from './ordered-jobs.js';
 
 export { DEFAULT_THRESHOLD } from './constants.js';
 
@@ -81,11 +81,7 @@ export class PerMessageDeflate implements Extension {
     message: ExtensionMessage,
     limits: { maxMessageSize: number },
   ): MaybePromise<Uint8Array | ConnectionError> {
-    if ((message.rsv & RSV1) === 0) return message.payload;
-    const inflater = this.#inflater;
-    return this.#in
-      .run(() => inflater.inflate(message.payload, limits.maxMessageSize))
-      .then(decodedOrError);
+    return inflateInOrder(this.#in, this.#inflater, message, limits);
   }
 
   /** Frees both zlib streams (about 300 KiB with the default settings). */

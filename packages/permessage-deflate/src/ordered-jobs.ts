@@ -1,4 +1,9 @@
-import { type ConnectionError, type ExtensionMessage, ProtocolError } from '@ws/protocol';
+import {
+  type ConnectionError,
+  type ExtensionMessage,
+  type MaybePromise,
+  ProtocolError,
+} from '@ws/protocol';
 import { RSV1 } from './constants.js';
 import type { InflateResult } from './inflate-result.js';
 import { Limiter } from './limiter.js';
@@ -29,10 +34,26 @@ export function compressed(message: ExtensionMessage, payload: Uint8Array): Exte
 }
 
 /**
+ * RFC 7692 §6.2: `Extension.decode` for either inflater. A message without RSV1 passes as it is;
+ * one with it is inflated in order on `jobs`, bounded by `maxMessageSize`.
+ */
+export function inflateInOrder(
+  jobs: OrderedJobs,
+  inflater: { inflate(payload: Uint8Array, maxSize: number): Promise<InflateResult> },
+  message: ExtensionMessage,
+  limits: { maxMessageSize: number },
+): MaybePromise<Uint8Array | ConnectionError> {
+  if ((message.rsv & RSV1) === 0) return message.payload;
+  return jobs
+    .run(() => inflater.inflate(message.payload, limits.maxMessageSize))
+    .then(decodedOrError);
+}
+
+/**
  * RFC 7692 §6.2: what `Extension.decode` returns for an inflate result: the message's bytes,
  * 1009 past `maxMessageSize`, or 1007 for data that is not valid DEFLATE.
  */
-export function decodedOrError(result: InflateResult): Uint8Array | ConnectionError {
+function decodedOrError(result: InflateResult): Uint8Array | ConnectionError {
   if (result.ok) return result.data;
   return new ProtocolError(
     result.kind === 'too-large' ? 'message-too-large' : 'extension-failed',

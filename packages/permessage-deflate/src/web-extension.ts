@@ -10,7 +10,7 @@ import {
   EXTENSION_NAME,
   MAX_WINDOW_BITS,
 } from './negotiation.js';
-import { checkQueueOptions, compressed, decodedOrError, OrderedJobs } from './ordered-jobs.js';
+import { checkQueueOptions, compressed, inflateInOrder, OrderedJobs } from './ordered-jobs.js';
 import { deflateMessage } from './web-deflate.js';
 import { WebInflater } from './web-inflate.js';
 
@@ -115,11 +115,7 @@ export class WebPerMessageDeflate implements Extension {
     message: ExtensionMessage,
     limits: { maxMessageSize: number },
   ): MaybePromise<Uint8Array | ConnectionError> {
-    if ((message.rsv & RSV1) === 0) return message.payload;
-    const inflater = this.#inflater;
-    return this.#in
-      .run(() => inflater.inflate(message.payload, limits.maxMessageSize))
-      .then(decodedOrError);
+    return inflateInOrder(this.#in, this.#inflater, message, limits);
   }
 }
 
