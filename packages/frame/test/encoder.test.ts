@@ -382,6 +382,28 @@ describe('masked encoding with a pooled key source (the fused path)', () => {
     for (const [out, expected] of kept) expect(out).toEqual(expected);
   });
 
+  it('encodeFrameParts headers (slab views) survive later frames, across slab boundaries', () => {
+    // Headers of 2, 4 and 10 bytes (§5.2 length forms), text or binary, RSV1 or not.
+    const cases = [0, 1, 125, 126, 65_535, 65_536].flatMap((n) =>
+      [1, 2].flatMap((opcode) =>
+        [false, true].map((rsv1) => {
+          const frame = { ...plain(opcode, new Uint8Array(n)), rsv1 };
+          const expected = referenceEncode(frame).subarray(0, n <= 125 ? 2 : n <= 65_535 ? 4 : 10);
+          return { frame, expected };
+        }),
+      ),
+    );
+    const kept: [Uint8Array, Uint8Array][] = [];
+    // 12,000 headers, each region 8-byte aligned (> 64 KiB of slab), with masked frames from
+    // the same slab in between.
+    for (let i = 0; i < 12_000; i++) {
+      const { frame, expected } = cases[i % cases.length]!;
+      kept.push([encodeFrameParts(frame)[0], expected]);
+      encodeFrame(plain(2, new Uint8Array(i % 200)), { mask: true });
+    }
+    for (const [header, expected] of kept) expect(header).toEqual(expected);
+  });
+
   // encodeFrame dispatches a pooled-key frame on its length (below 64: words packed from bytes;
   // 64 to 4088: set() and an in-place XOR, 7- or 16-bit length; above: not pooled) and an
   // unmasked one on its length form; every boundary, at every source alignment.
