@@ -1,4 +1,4 @@
-import { now, sink } from './clock.js';
+import { cpuNow, sink } from './clock.js';
 import type { Candidate, Role, Sample } from './types.js';
 
 type Loop = (
@@ -29,14 +29,14 @@ function freshLoop(): Loop {
   ) as Loop;
 }
 
-/** A candidate that calls `op` once per operation; its result is kept alive in a sink. */
+/** A candidate that calls `op` once per operation, timed in CPU seconds; its result is kept alive in a sink. */
 export function opCandidate(name: string, role: Role, op: () => unknown): Candidate {
   const loop = freshLoop();
   return {
     name,
     role,
     run(iterations: number): Sample {
-      return { ops: iterations, seconds: loop(op, iterations, now, sink) };
+      return { ops: iterations, seconds: loop(op, iterations, cpuNow, sink) };
     },
   };
 }
