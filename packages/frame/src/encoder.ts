@@ -236,8 +236,11 @@ function encodeMaskedPooledAny(
   putHeader(out, 0, b0, n, true);
   const wordIndex = outputPool.wordIndex;
   if (wordIndex >= 0) {
-    // §5.3: the payload is masked with the key written into the header.
-    maskFused(payload, out, start, key, outputPool.words, wordIndex);
+    // §5.3: the key word just before the payload (in the platform's byte order, as read from
+    // the key pool, so its store lays down the key bytes in order), then the masked payload.
+    const words = outputPool.words;
+    words[wordIndex - 1] = key;
+    maskWords(payload, out, start, key, words, wordIndex);
     return out;
   }
   // Not pooled (over 4 KiB): the key's bytes in the platform's order, then the kernel.
@@ -428,23 +431,6 @@ function maskInto(
   const key = LITTLE_ENDIAN
     ? k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)
     : (k0 << 24) | (k1 << 16) | (k2 << 8) | k3;
-  maskWords(payload, target, start, key, words, wordIndex);
-}
-
-/**
- * The big-endian fallback of encodeMaskedPooled: writes the key word just before
- * `target[start]`, then the masked payload. `key` is in the platform's byte order (as read
- * from the key pool through an Int32Array), so its word store lays down the key bytes in order.
- */
-function maskFused(
-  payload: Uint8Array,
-  target: Uint8Array,
-  start: number,
-  key: number,
-  words: Int32Array,
-  wordIndex: number,
-): void {
-  words[wordIndex - 1] = key;
   maskWords(payload, target, start, key, words, wordIndex);
 }
 
