@@ -20,4 +20,4 @@ export type { Frame, FrameHeader } from './frame.js';
 export { mask, maskCopy, unmask } from './mask.js';
 export { createMaskKeySource, defaultMaskKeySource, type MaskKeySource } from './mask-key.js';
 export { isControlOpcode, isKnownOpcode, Opcode } from './opcode.js';
-export { isValidUtf8, Utf8Validator } from './utf8.js';
+export { isValidUtf8, Utf8Validator, type Utf8ValidatorOptions } from './utf8.js';

@@ -1,3 +1,4 @@
+import { isUtf8 as nodeIsUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidUtf8, Utf8Validator } from '../src/utf8.js';
@@ -70,8 +71,12 @@ const platformAccepts = (bytes: Uint8Array): boolean => {
  * Pushes `bytes` cut at `cuts` (sorted, inside 1..length-1), asserting each push's result:
  * -1 before the chunk holding `firstInvalid`, its index within that chunk, 0 after.
  */
-function feed(bytes: Uint8Array, cuts: readonly number[], firstInvalid: number): boolean {
-  const v = new Utf8Validator();
+function feed(
+  bytes: Uint8Array,
+  cuts: readonly number[],
+  firstInvalid: number,
+  v: Utf8Validator = new Utf8Validator(),
+): boolean {
   const bounds = [0, ...cuts, bytes.length];
   for (let c = 0; c + 1 < bounds.length; c++) {
     const start = bounds[c]!;
@@ -484,6 +489,228 @@ describe('properties', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** Wraps a hook, counting its calls and keeping what it answered. */
+function spy(hook: (bytes: Uint8Array) => boolean) {
+  const calls: { length: number; answer: boolean }[] = [];
+  const isUtf8 = (bytes: Uint8Array): boolean => {
+    const answer = hook(bytes);
+    calls.push({ length: bytes.length, answer });
+    return answer;
+  };
+  return { isUtf8, calls };
+}
+
+/** Long enough for the hook to be asked (the threshold is a few hundred bytes). */
+const ASCII_PAD = utf8('a'.repeat(300));
+const MIXED_PAD = utf8('{"κόσμε":"世界 😀","n":1} '.repeat(10));
+
+/** Pushes `bytes` cut at `cuts` into `v`: every push's result, then end(). */
+function run(bytes: Uint8Array, cuts: readonly number[], v: Utf8Validator): (number | boolean)[] {
+  const bounds = [0, ...cuts, bytes.length];
+  const out: (number | boolean)[] = [];
+  for (let c = 0; c + 1 < bounds.length; c++)
+    out.push(v.push(bytes.subarray(bounds[c]!, bounds[c + 1]!)));
+  out.push(v.end());
+  return out;
+}
+
+/** What `run` must give, from the reference: -1 before the failing chunk, its index there, 0 after. */
+function expectedRun(
+  n: number,
+  cuts: readonly number[],
+  ref: { firstInvalid: number; complete: boolean },
+): (number | boolean)[] {
+  const bounds = [0, ...cuts, n];
+  const out: (number | boolean)[] = [];
+  for (let c = 0; c + 1 < bounds.length; c++) {
+    const f = ref.firstInvalid;
+    out.push(f === -1 || f >= bounds[c + 1]! ? -1 : f >= bounds[c]! ? f - bounds[c]! : 0);
+  }
+  out.push(ref.complete);
+  return out;
+}
+
+describe('Utf8Validator with an isUtf8 hook (node:buffer isUtf8, simdutf)', () => {
+  it('agrees with the pure validator, the reference and buffer.isUtf8 on every vector, padded, cut at every byte', () => {
+    const mismatches: string[] = [];
+    let asked = 0;
+    for (const v of vectors) {
+      for (const [before, after] of [
+        [ASCII_PAD, new Uint8Array(0)],
+        [MIXED_PAD, ASCII_PAD],
+        [ASCII_PAD, MIXED_PAD],
+      ] as const) {
+        const bytes = cat(before, v.bytes, after);
+        const ref = reference(bytes);
+        if (nodeIsUtf8(bytes) !== ref.complete) mismatches.push(`buffer.isUtf8: ${v.name}`);
+        const hook = spy(nodeIsUtf8);
+        // Whole; cut once at every byte around the vector and every 7th elsewhere; cut at
+        // every byte of the vector at once.
+        const near = (c: number) =>
+          c >= before.length - 8 && c <= before.length + v.bytes.length + 8;
+        const cutLists: number[][] = [[]];
+        for (let c = 1; c < bytes.length; c++) if (near(c) || c % 7 === 0) cutLists.push([c]);
+        cutLists.push(
+          Array.from({ length: v.bytes.length + 1 }, (_, k) => before.length + k).filter(
+            (c) => c > 0 && c < bytes.length,
+          ),
+        );
+        for (const cuts of cutLists) {
+          const expected = expectedRun(bytes.length, cuts, ref).join();
+          const hooked = run(bytes, cuts, new Utf8Validator(hook)).join();
+          const pure = run(bytes, cuts, new Utf8Validator()).join();
+          if (hooked !== expected || pure !== expected) {
+            mismatches.push(
+              `${v.name} cut at ${cuts.join(' ')}: ${hooked} / ${pure} ≠ ${expected}`,
+            );
+          }
+        }
+        asked += hook.calls.length;
+      }
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    // The hook was really asked, many times per vector.
+    expect(asked).toBeGreaterThan(vectors.length * 3 * 50);
+  });
+
+  it('asks the hook only for chunks above the threshold, once each, with complete sequences', () => {
+    const hook = spy(nodeIsUtf8);
+    const v = new Utf8Validator(hook);
+    expect(v.push(utf8('é'.repeat(32)))).toBe(-1);
+    expect(hook.calls).toEqual([]);
+    // 4 KiB of mixed text ending in the first 2 bytes of an emoji: the hook gets all but those.
+    const cutEmoji = cat(utf8('x'.repeat(4094 - MIXED_PAD.length)), MIXED_PAD, hex('f0 9f'));
+    expect(v.push(cutEmoji)).toBe(-1);
+    expect(hook.calls).toEqual([{ length: cutEmoji.length - 2, answer: true }]);
+    expect(v.end()).toBe(false);
+    expect(v.push(hex('98 80'))).toBe(-1);
+    expect(v.end()).toBe(true);
+    // A chunk that starts inside a sequence: the hook gets what follows its end.
+    expect(v.push(hex('f0 9f'))).toBe(-1);
+    expect(v.push(cat(hex('98 80'), ASCII_PAD))).toBe(-1);
+    expect(hook.calls.at(-1)).toEqual({ length: ASCII_PAD.length, answer: true });
+    expect(v.end()).toBe(true);
+  });
+
+  it('a `false` from the hook never changes an answer: always-false gives the pure results', () => {
+    const never = spy(() => false);
+    for (const v of vectors) {
+      const bytes = cat(MIXED_PAD, v.bytes, ASCII_PAD);
+      const ref = reference(bytes);
+      for (const cuts of [[], [MIXED_PAD.length], [MIXED_PAD.length + 1], [1, bytes.length - 1]]) {
+        expect(feed(bytes, cuts, ref.firstInvalid, new Utf8Validator(never))).toBe(ref.complete);
+      }
+    }
+    expect(never.calls.length).toBeGreaterThan(vectors.length);
+  });
+
+  it('only a strict `true` is trusted (a truthy non-boolean is not)', () => {
+    const bytes = cat(ASCII_PAD, hex('ff'), ASCII_PAD);
+    const truthy = (() => 1) as unknown as (bytes: Uint8Array) => boolean;
+    expect(new Utf8Validator({ isUtf8: truthy }).push(bytes)).toBe(ASCII_PAD.length);
+  });
+
+  it('a `true` is trusted: an always-true hook makes the bytes it vouches for pass, but not a cut sequence after them', () => {
+    const always = { isUtf8: () => true };
+    const bad = cat(ASCII_PAD, hex('ff c0 80 ed a0 80'), ASCII_PAD);
+    const v = new Utf8Validator(always);
+    expect(v.push(bad)).toBe(-1);
+    expect(v.end()).toBe(true);
+    // Below the threshold the hook is not asked, so nothing changes.
+    expect(new Utf8Validator(always).push(hex('ff'))).toBe(0);
+    // The last sequence, cut by the end of the chunk, is left to the state machine.
+    const w = new Utf8Validator(always);
+    expect(w.push(cat(ASCII_PAD, hex('e0')))).toBe(-1);
+    expect(w.push(hex('80'))).toBe(0);
+    expect(w.end()).toBe(false);
+  });
+
+  it('rejects a bad options argument with a TypeError', () => {
+    for (const options of [null, 5, 'isUtf8', { isUtf8: 'yes' }, { isUtf8: 1 }]) {
+      expect(() => new Utf8Validator(options as never)).toThrow(TypeError);
+    }
+    expect(() => new Utf8Validator({})).not.toThrow();
+    expect(() => new Utf8Validator({ isUtf8: undefined })).not.toThrow();
+  });
+
+  const bigText = utf8(`${'plain ascii run '.repeat(30)}{"k":"値 😀 ü κόσμε добрый 𝄞"}`.repeat(8));
+  /** Cut points anywhere in `n` bytes, most chunks large enough for the hook. */
+  const bigCuts = (n: number) =>
+    fc
+      .uniqueArray(fc.integer({ min: 1, max: n - 1 }), { maxLength: 12 })
+      .map((cs) => cs.sort((a, b) => a - b));
+
+  it('property: valid text in any chunking is accepted, and every hook call gets whole sequences', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: bigText.length - 1 }),
+        fc.integer({ min: 1, max: bigText.length }),
+        bigCuts(bigText.length),
+        (from, length, cuts) => {
+          // A slice of valid text may start or end inside a sequence: cut it to whole ones.
+          let start = from;
+          while (start < bigText.length && (bigText[start]! & 0xc0) === 0x80) start++;
+          let stop = Math.min(bigText.length, start + length);
+          while (stop < bigText.length && (bigText[stop]! & 0xc0) === 0x80) stop++;
+          const bytes = bigText.subarray(start, stop);
+          const hook = spy(nodeIsUtf8);
+          const inside = cuts.filter((c) => c < bytes.length);
+          expect(feed(bytes, inside, -1, new Utf8Validator(hook))).toBe(true);
+          // On valid text the platform answer is always used (no wasted call).
+          expect(hook.calls.every((c) => c.answer)).toBe(true);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('property: mutated text gives the same first invalid index and end() as the pure validator and the reference', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: bigText.length - 1 }),
+            fc.constantFrom(0x80, 0xbf, 0xc0, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xf5, 0xff, 0x41),
+          ),
+          { minLength: 0, maxLength: 3 },
+        ),
+        bigCuts(bigText.length),
+        (mutations, cuts) => {
+          const bytes = bigText.slice();
+          for (const [at, value] of mutations) bytes[at] = value;
+          const ref = reference(bytes);
+          expect(nodeIsUtf8(bytes)).toBe(ref.complete);
+          expect(
+            feed(bytes, cuts, ref.firstInvalid, new Utf8Validator({ isUtf8: nodeIsUtf8 })),
+          ).toBe(ref.complete);
+          expect(feed(bytes, cuts, ref.firstInvalid)).toBe(ref.complete);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('property: random bytes after a long valid prefix, any chunking, agree with buffer.isUtf8', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.constantFrom(ASCII_PAD, MIXED_PAD),
+        fc.integer({ min: 1, max: 700 }),
+        (tail, pad, cut) => {
+          const bytes = cat(pad, tail);
+          const ref = reference(bytes);
+          expect(nodeIsUtf8(bytes)).toBe(ref.complete);
+          const cuts = cut < bytes.length ? [cut] : [];
+          expect(
+            feed(bytes, cuts, ref.firstInvalid, new Utf8Validator({ isUtf8: nodeIsUtf8 })),
+          ).toBe(ref.complete);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

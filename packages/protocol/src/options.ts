@@ -88,6 +88,15 @@ export interface ProtocolOptions {
    * (new Uint8Array).
    */
   allocateOutput?: (size: number) => Uint8Array;
+  /**
+   * A platform UTF-8 check (Node: `isUtf8` from `node:buffer`, simdutf) for the text of a
+   * message that spans reads, which is validated piece by piece as it arrives (§8.1 fail fast):
+   * see @ws/frame's `Utf8ValidatorOptions.isUtf8`. It must be a correct validator (its `true`
+   * is trusted); the first invalid byte is still found by @ws/frame's own check. `null`: use
+   * @ws/frame's check alone even when the transport offers a platform one. Default: the
+   * transport's (`SocketTransport`: `buffer.isUtf8`), else none.
+   */
+  isUtf8?: ((bytes: Uint8Array) => boolean) | null;
 }
 
 function checkCount(name: string, value: number, min: number): number {

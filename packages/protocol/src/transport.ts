@@ -54,6 +54,11 @@ export interface Transport {
    * the Protocol's `allocateOutput` when the options give none. Called without `this`.
    */
   readonly allocateOutput?: (size: number) => Uint8Array;
+  /**
+   * Optional: a platform UTF-8 validator (Node: `buffer.isUtf8`), used as the Protocol's
+   * `isUtf8` when the options give none. Called without `this`.
+   */
+  readonly isUtf8?: (bytes: Uint8Array) => boolean;
 }
 
 export interface TransportController {

@@ -175,6 +175,38 @@ describe('@ws/protocol/node over loopback sockets', () => {
     await client.close();
   });
 
+  it('text spanning reads: valid multi-byte text crosses intact, invalid fails 1007 before the message ends (buffer.isUtf8)', async () => {
+    const text = '{"κόσμε":"добрый 世界","emoji":"😀🎉𝄞"} '.repeat(8000);
+    const { server, client } = await connectedPair();
+    server.on('message', (message) => {
+      if (message.type === 'text') void server.sendText(message.data);
+    });
+    void client.sendText(text);
+    expect(await client.receive()).toEqual({ type: 'text', data: text });
+    await client.close();
+
+    // A raw client: the first 100 KiB of a 256 KiB text frame, an invalid byte at 60 000.
+    const port = await listen((socket) => {
+      const conn = fromSocket(socket, { role: 'server' });
+      conn.on('error', () => {});
+    });
+    const payload = new TextEncoder().encode(text).subarray(0, 256 * 1024);
+    let at = 60_000;
+    while ((payload[at]! & 0xc0) === 0x80) at++;
+    const broken = payload.slice();
+    broken[at] = 0xff;
+    const wire = clientFrame(Opcode.Text, broken);
+    const raw = await connect(port);
+    const replies: Buffer[] = [];
+    raw.on('data', (chunk: Buffer) => replies.push(chunk));
+    for (let sent = 0; sent < 100 * 1024; sent += 4096) raw.write(wire.subarray(sent, sent + 4096));
+    await once(raw, 'end');
+    const reply = Buffer.concat(replies);
+    // §7.4.1 1007: a Close frame (opcode 8) with the code, sent before the frame was complete.
+    expect([reply[0], reply[1], reply.readUInt16BE(2)]).toEqual([0x88, 2, 1007]);
+    raw.destroy();
+  });
+
   it('backpressure: a server that does not consume pauses the socket; memory stays bounded', async () => {
     const { server, client, serverSocket } = await connectedPair({ readHighWaterMark: 256 * 1024 });
     const payload = new Uint8Array(64 * 1024);
