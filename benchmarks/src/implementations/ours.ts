@@ -106,7 +106,9 @@ export interface MaskApi {
 
 export interface Utf8Api {
   isValidUtf8(bytes: Uint8Array): boolean;
-  Utf8Validator: new () => {
+  Utf8Validator: new (options?: {
+    isUtf8?: (bytes: Uint8Array) => boolean;
+  }) => {
     push(bytes: Uint8Array): number;
     end(): boolean;
     reset(): void;

@@ -65,6 +65,11 @@ export function mixedText(size: number, prng: Prng): Uint8Array {
   return out.subarray(0, offset);
 }
 
+/** @ws/frame's validator with its platform hook (Utf8ValidatorOptions.isUtf8): here node:buffer's isUtf8. */
+function hookedValidator(api: Utf8Api): InstanceType<Utf8Api['Utf8Validator']> {
+  return new api.Utf8Validator({ isUtf8 });
+}
+
 export function checkUtf8(ctx: SectionContext, api: Utf8Api): void {
   ctx.verify('utf8: edge cases agree with buffer.isUtf8, whole and pushed byte by byte', () => {
     for (const bytes of UTF8_CASES.map((c) => Uint8Array.from(c))) {
@@ -98,6 +103,27 @@ export function checkUtf8(ctx: SectionContext, api: Utf8Api): void {
       }
     },
   );
+  ctx.verify(
+    'utf8: with the isUtf8 hook, 200 mutated 8 KiB texts in random pieces give the pure first-invalid index',
+    () => {
+      const prng = new Prng(0x0fa);
+      const text = mixedText(8192, prng);
+      for (let i = 0; i < 200; i++) {
+        const bytes = text.slice();
+        if (i % 2 === 1) bytes[prng.int(0, bytes.length - 1)] = prng.int(0x80, 0xff);
+        const pure = new api.Utf8Validator();
+        const hooked = hookedValidator(api);
+        for (let at = 0; at < bytes.length; ) {
+          const piece = bytes.subarray(at, at + prng.int(1, 4096));
+          const expected = pure.push(piece);
+          if (hooked.push(piece) !== expected) return `hooked push differs on input #${i} at ${at}`;
+          at += piece.length;
+        }
+        if (hooked.end() !== pure.end() || pure.end() !== isUtf8(bytes))
+          return `hooked end() differs on input #${i}`;
+      }
+    },
+  );
 }
 
 export const utf8Section: Section = {
@@ -122,6 +148,7 @@ export const utf8Section: Section = {
     for (const [id, title, bytes] of inputs) {
       if (!isUtf8(bytes)) throw new Error(`benchmark input ${id} is not valid UTF-8`);
       const validator = new api.Utf8Validator();
+      const hooked = hookedValidator(api);
       await ctx.bench({
         id: `utf8.${id}`,
         title,
@@ -132,6 +159,11 @@ export const utf8Section: Section = {
             validator.reset();
             validator.push(bytes);
             return validator.end();
+          }),
+          opCandidate('ours Utf8Validator + isUtf8 hook', 'ours', () => {
+            hooked.reset();
+            hooked.push(bytes);
+            return hooked.end();
           }),
           opCandidate('TextDecoder fatal', 'reference', () => textDecoderValid(bytes)),
           opCandidate('buffer.isUtf8', 'reference', () => isUtf8(bytes)),
