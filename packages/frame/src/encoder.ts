@@ -4,7 +4,7 @@
  * ones a peer must reject (reserved opcodes, RSV bits, long control frames), so tests and
  * conformance suites can produce them; only what cannot be put on the wire throws.
  */
-import { maskCopy, maskPacked, packKey } from './mask.js';
+import { maskCopy, maskCopyPacked, maskPacked, packKey } from './mask.js';
 import {
   defaultMaskKeySource,
   defaultPooledSource,
@@ -56,6 +56,14 @@ const TWO_32 = 0x1_0000_0000;
  * in-place XOR repays from 64 B on.
  */
 const WORD_MASK_MIN = 64;
+/**
+ * From this many payload bytes the masked encoder copies and masks in one call to the SIMD
+ * kernel (maskCopyPacked: copy in, v128.xor, copy out) instead of set() then the JS XOR.
+ * Measured (Node 20, CPU time, interleaved): 256 B 92.7 → 85.6 ns, 512 B 153 → 115 ns, 1 KiB
+ * 301 → 163 ns, 4000 B 947 → 496 ns (1.3–1.6× → 2.0–2.6× ws+bufferutil); at 128 B the call
+ * cost more than it saved (72 → 77 ns).
+ */
+const SIMD_MASK_MIN = 256;
 /** The largest masked payload whose frame (8-byte header) is carved from the slab. */
 const MAX_POOLED_MASKED = POOL_LIMIT - 8;
 
@@ -195,6 +203,11 @@ function encodeMaskedPooled(
         (payload[i]! | (payload[i + 1]! << 8) | (payload[i + 2]! << 16) | (payload[i + 3]! << 24)) ^
         key;
     }
+  } else if (n >= SIMD_MASK_MIN) {
+    // The payload through @ws/frame's SIMD kernel, copied and masked in one call; `key` is
+    // little-endian here, the packed order it takes.
+    maskCopyPacked(payload, out, start, key, 0);
+    return out;
   } else {
     // set(), then XOR the slab's words in place, from the last word down, 8 at a time.
     out.set(payload, start);

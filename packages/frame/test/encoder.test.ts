@@ -405,7 +405,8 @@ describe('masked encoding with a pooled key source (the fused path)', () => {
   });
 
   // encodeFrame dispatches a pooled-key frame on its length (below 64: words packed from bytes;
-  // 64 to 4088: set() and an in-place XOR, 7- or 16-bit length; above: not pooled) and an
+  // 64 to 255: set() and an in-place XOR; 256 to 4088: the SIMD kernel's masked copy; 7- or
+  // 16-bit length; above: not pooled) and an
   // unmasked one on its length form; every boundary, at every source alignment.
   const dispatchLengths = [
     ...Array.from({ length: 301 }, (_, n) => n),
